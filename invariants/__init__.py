@@ -1,0 +1,51 @@
+"""invariants: exact, checkable invariant and equivariant polynomial bases.
+
+Enumerate the scalar generators of a group and typed inputs, verify that their products span every
+invariant or equivariant polynomial up to a degree (with relations and a re-checkable certificate).
+
+>>> import invariants as inv
+>>> inv.verify("O(3)", "p,q:vector", degree=4).complete
+True
+"""
+
+from .basis import Basis, BasisTerm, basis
+from .counting import character_dimension
+from .errors import InvariantsError
+from .generators import ScalarGenerator, generators
+from .groups import Group, parse_group
+from .inputs import Input, parse_inputs
+from .relations import Relation
+from .verify import VerificationReport, verify
+
+__version__ = "0.1.0"
+
+
+def check(certificate):
+    """Re-check a certificate (a dict, JSON text or a path) independently of this package.
+
+    Returns an :class:`invariants.checker.CheckResult`; raises
+    :class:`invariants.checker.CertificateError` if the input is not a certificate. Same as
+    :func:`invariants.checker.check_certificate` (imported lazily: the checker is self-contained).
+    """
+    from .checker import check_certificate
+
+    return check_certificate(certificate)
+
+
+__all__ = [
+    "Basis",
+    "BasisTerm",
+    "basis",
+    "Group",
+    "Input",
+    "InvariantsError",
+    "Relation",
+    "ScalarGenerator",
+    "VerificationReport",
+    "character_dimension",
+    "check",
+    "generators",
+    "parse_group",
+    "parse_inputs",
+    "verify",
+]

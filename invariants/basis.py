@@ -1,0 +1,196 @@
+"""Invariant and equivariant polynomial bases up to a degree, as named SymPy terms.
+
+A basis term is a product of generators of the extended variables (see :mod:`invariants.problem`).
+For an equivariant output it is ``scalar part × seed``, where the seed carries the dummy: an input
+vector ``a`` (from ``a·u``), a generalized cross product ``[a, b, ·]`` (from ``[a, b, u]``), the
+metric ``η`` (from ``u·u`` or ``u·w``) or an outer product ``a⊗b`` (from ``(a·u)(b·w)``). The
+tensor is recovered from the invariant ``φ(x, u)`` by differentiating in the dummy: a vector is
+``η ∂φ/∂u``, a symmetric tensor ``½ η (∂²φ/∂u²) η``, a matrix ``η (∂²φ/∂u∂w) η``.
+
+>>> B = basis("O(3)", "u,v:vector", output="vector", degree=3)
+>>> [t.name for t in B.terms]
+['u', 'v', '(u·u)*u', '(u·u)*v', '(u·v)*u', '(u·v)*v', '(v·v)*u', '(v·v)*v']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import sympy
+
+from .groups import Group
+from .problem import Problem
+from .verify import VerificationReport, canonical, input_multidegree, verify
+
+
+@dataclass(frozen=True)
+class BasisTerm:
+    """One basis element: a monomial in the problem's generators."""
+
+    monomial: tuple[int, ...]  # exponents over ``problem.generators``
+    multidegree: tuple[int, ...]  # over the inputs, as written
+    name: str
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A linearly independent set spanning all invariants (equivariants) up to ``degree``."""
+
+    report: VerificationReport = field(repr=False)
+    terms: tuple[BasisTerm, ...]
+
+    @property
+    def problem(self) -> Problem:
+        return self.report.problem
+
+    @property
+    def group(self) -> Group:
+        return self.problem.group
+
+    @property
+    def output(self) -> str:
+        return self.problem.output
+
+    @property
+    def degree(self) -> int:
+        return self.report.degree
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self):
+        return iter(self.terms)
+
+    def verify(self) -> VerificationReport:
+        """The verification that proves this basis spans (``.complete``)."""
+        return self.report
+
+    @cached_property
+    def invariants(self) -> tuple[sympy.Expr, ...]:
+        """Each term as an invariant polynomial ``φ`` in input and dummy coordinates."""
+        gens = self.problem.generator_expressions()
+        out = []
+        for t in self.terms:
+            expr = sympy.Integer(1)
+            for g, e in zip(gens, t.monomial):
+                if e:
+                    expr *= g**e
+            out.append(sympy.expand(expr))
+        return tuple(out)
+
+    def expressions(self) -> list:
+        """Each term as a SymPy scalar or ``Matrix`` in the input coordinates."""
+        return [to_tensor(self.problem, phi) for phi in self.invariants]
+
+
+def basis(group, inputs, output: str = "scalar", degree: int = 4, *, seed: int = 0) -> Basis:
+    """A basis of the invariant (``output="scalar"``) or equivariant polynomials of degree at
+    most ``degree``, ordered by degree, then multidegree, then generator order.
+
+    Raises :class:`~invariants.InvariantsError` if the generators do not span (never expected
+    for the groups and inputs supported; the verification decides).
+    """
+    from .errors import InvariantsError
+
+    report = verify(group, inputs, output, degree, seed=seed)
+    if not report.complete:
+        raise InvariantsError("the generators do not span every block; see verify()")
+    problem = report.problem
+    by_beta = {b.multidegree: b for b in report.canonical}
+    names = [g.name for g in problem.generators]
+    terms = []
+    for beta in _all_multidegrees(problem, degree):
+        rep = canonical(problem, beta)
+        block = by_beta[rep]
+        monomials = [tuple(int(e) for e in block.candidates[i]) for i in block.basis]
+        if rep != beta:
+            monomials = [_permute(problem, m, rep, beta) for m in monomials]
+        for m in sorted(monomials, key=lambda m: tuple(-e for e in m)):
+            terms.append(BasisTerm(m, input_multidegree(problem, beta), _name(problem, names, m)))
+    return Basis(report, tuple(terms))
+
+
+def _all_multidegrees(problem: Problem, degree: int):
+    from .verify import _compositions
+
+    inputs = problem.input_variables
+    for total in range(degree + 1):
+        for combo in _compositions(total, len(inputs)):
+            beta = [v.degree or 0 for v in problem.variables]
+            for i, k in zip(inputs, combo):
+                beta[i] = k
+            yield tuple(beta)
+
+
+def _permute(problem: Problem, monomial, rep, beta) -> tuple[int, ...]:
+    perm = {}
+    for cls in problem.symmetries:
+        order = sorted(cls, key=lambda i: (-beta[i], i))
+        perm.update(dict(zip(cls, order)))
+    image = [0] * len(monomial)
+    for g, e in enumerate(monomial):
+        if e:
+            image[problem.permute_generator(g, perm)[0]] += e
+    return tuple(image)
+
+
+def _name(problem: Problem, names: list[str], monomial) -> str:
+    dummies = {v.name for v in problem.variables if v.role == "dummy"}
+    scalars, seeds = [], []
+    for g, e in zip(problem.generators, monomial):
+        if not e:
+            continue
+        seed = _seed_name(problem, g, dummies)
+        if seed is None:
+            text = g.name if g.kind == "scalar" else f"({g.name})"
+            scalars.append(text + (f"^{e}" if e > 1 else ""))
+        else:
+            seeds.extend([seed] * e)
+    if len(seeds) == 2:
+        seeds = [f"{seeds[0]}⊗{seeds[1]}"]
+    parts = scalars + seeds
+    return "*".join(parts) if parts else "1"
+
+
+def _seed_name(problem: Problem, g, dummies: set[str]) -> str | None:
+    variables = problem.variables
+    if g.kind == "product":
+        a, b = (problem.generators[i] for i in g.args)
+        sa, sb = _seed_name(problem, a, dummies), _seed_name(problem, b, dummies)
+        if sa is None and sb is None:
+            return None
+        scalar = a if sa is None else b
+        seed = sa if sb is None else sb
+        return f"{scalar.name}*{seed}"
+    names = [variables[i].name for i in g.args]
+    if not dummies.intersection(names):
+        return None
+    if g.kind == "dot":
+        rest = [n for n in names if n not in dummies]
+        return rest[0] if rest else "η"
+    return "[" + ",".join("·" if n in dummies else n for n in names) + "]"
+
+
+def to_tensor(problem: Problem, phi: sympy.Expr):
+    """Recover the output tensor from the invariant ``φ`` (see the module docstring)."""
+    coords = problem.variable_expressions()
+    dummies = [i for i, v in enumerate(problem.variables) if v.role == "dummy"]
+    eta = sympy.diag(*problem.group.metric)
+    out = problem.output
+    if out == "scalar":
+        return phi
+    if out == "pseudoscalar":
+        return sympy.diff(phi, coords[dummies[0]][0])
+    u = coords[dummies[0]]
+    if out in ("vector", "pseudovector"):
+        return eta * sympy.Matrix([sympy.diff(phi, x) for x in u])
+    if out == "sym":
+        H = sympy.hessian(phi, u)
+        return (eta * H * eta / 2).applyfunc(sympy.expand)
+    w = coords[dummies[1]]
+    if out == "skew":
+        swap = {**{a: b for a, b in zip(u, w)}, **{b: a for a, b in zip(u, w)}}
+        phi = sympy.expand((phi - phi.xreplace(swap)) / 2)
+    M = sympy.Matrix(len(u), len(w), lambda i, j: sympy.diff(phi, u[i], w[j]))
+    return (eta * M * eta).applyfunc(sympy.expand)

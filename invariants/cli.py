@@ -1,0 +1,202 @@
+"""The ``invariants`` command.
+
+Sub-commands: ``generators``, ``verify``, ``check``. Bad input prints one line on stderr and exits
+with status 2; a certificate that does not check exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from .errors import InvariantsError
+from .inputs import OUTPUT_TYPES
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="invariants",
+        description="Exact invariant and equivariant polynomial bases, verified with certificates.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generators", help="list the scalar generators")
+    gen.add_argument("group", help="e.g. 'SO(3)', 'O(1,3)', 'E(3)'")
+    gen.add_argument("inputs", help="e.g. 'p,q:vector; m:scalar'")
+    gen.add_argument("--expand", action="store_true", help="print coordinate expressions")
+    gen.add_argument("--json", action="store_true", help="print JSON")
+
+    ver = sub.add_parser("verify", help="verify that the generators span, degree by degree")
+    ver.add_argument("group")
+    ver.add_argument("inputs")
+    ver.add_argument("--output", default="scalar", choices=OUTPUT_TYPES)
+    ver.add_argument("--degree", type=int, default=4, help="maximal total degree (default 4)")
+    ver.add_argument("--json", action="store_true", help="print the report as JSON")
+    ver.add_argument("--multidegrees", action="store_true", help="also print every multidegree")
+    ver.add_argument(
+        "--relations",
+        type=int,
+        default=3,
+        metavar="N",
+        help="print up to N exact relations (default 3; 0 for none)",
+    )
+    ver.add_argument("--certificate", metavar="FILE", help="write a certificate to FILE")
+    ver.add_argument("--seed", type=int, default=0, help="seed for the random points")
+    ver.add_argument(
+        "--cross-check",
+        action="store_true",
+        help="also count every block by linear constraints mod p and compare",
+    )
+    ver.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    chk = sub.add_parser("check", help="re-check a certificate independently")
+    chk.add_argument("certificate", help="a certificate file written by 'verify --certificate'")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``invariants`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "generators":
+            return _generators(args)
+        if args.command == "verify":
+            return _verify(args)
+        return _check(args)
+    except InvariantsError as exc:
+        print(f"invariants: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninvariants: interrupted", file=sys.stderr)
+        return 130
+
+
+def _generators(args) -> int:
+    from .generators import generators
+
+    gens = generators(args.group, args.inputs)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "name": g.name,
+                        "kind": g.kind,
+                        "multidegree": list(g.multidegree),
+                        "expression": str(g.expr),
+                    }
+                    for g in gens
+                ],
+                indent=1,
+            )
+        )
+        return 0
+    width = max((len(g.name) for g in gens), default=4)
+    print(f"{'generator':<{width}}  degree  kind")
+    for g in gens:
+        line = f"{g.name:<{width}}  {g.degree:>6}  {g.kind}"
+        if args.expand:
+            line += f"  = {g.expr}"
+        print(line)
+    return 0
+
+
+class _ProgressBar:
+    def __init__(self, label: str):
+        self.label = label
+        self.start = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        elapsed = time.monotonic() - self.start
+        print(
+            f"\r{self.label} [{bar}] {done}/{total} blocks {elapsed:5.1f}s",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+        if done == total:
+            print(file=sys.stderr)
+
+
+def _verify(args) -> int:
+    from .certificate import make_certificate, write_certificate
+    from .verify import verify
+
+    show = not args.no_progress and sys.stderr.isatty()
+    progress = _ProgressBar("verifying") if show else None
+    report = verify(
+        args.group,
+        args.inputs,
+        output=args.output,
+        degree=args.degree,
+        seed=args.seed,
+        progress=progress,
+        cross_check=args.cross_check,
+    )
+    if args.certificate:
+        write_certificate(make_certificate(report), args.certificate)
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=1))
+        return 0
+    inputs = "; ".join(f"{i.name}:{i.type}" for i in report.inputs)
+    print(
+        f"group {report.group.name}, inputs {inputs}, output {report.output}, "
+        f"degree <= {report.degree}"
+    )
+    print(report.table())
+    if args.multidegrees:
+        print()
+        print(
+            f"{'multidegree':>20} {'dimension':>10} {'span':>8} {'candidates':>11} "
+            f"{'relations':>10}"
+        )
+        for b in report.blocks:
+            print(
+                f"{str(list(b.multidegree)):>20} {b.dimension:>10} {b.span:>8} "
+                f"{b.candidates:>11} {b.relations:>10}"
+            )
+    if args.relations > 0:
+        rels = report.relations(limit=args.relations)
+        if rels:
+            print(
+                f"\nlowest-degree relations ({len(rels)} shown, exact, "
+                f"{'all' if all(r.confirmed for r in rels) else 'NOT all'} confirmed "
+                "by expansion):"
+            )
+            for r in rels:
+                print(f"  {list(r.multidegree)}: {r}")
+    verdict = (
+        "COMPLETE: the products of the generators span every block"
+        if report.complete
+        else "INCOMPLETE: some blocks are not spanned"
+    )
+    print(f"\n{verdict}")
+    if args.certificate:
+        print(f"certificate written to {args.certificate}")
+    return 0
+
+
+def _check(args) -> int:
+    from .checker import CertificateError, check_certificate
+
+    try:
+        result = check_certificate(args.certificate)
+    except CertificateError as exc:
+        print(f"invariants: error: {exc}", file=sys.stderr)
+        return 2
+    if result.ok:
+        print(f"OK: {result.blocks_checked} blocks re-checked")
+        return 0
+    for problem in result.problems:
+        print(f"MISMATCH: {problem}")
+    print(f"FAILED: {len(result.problems)} problem(s)")
+    return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""Exact dimensions of spaces of invariant polynomials, by Weyl's character formula.
+
+For the connected complex group ``SO(d, C)`` of rank ``r = ⌊d/2⌋`` with maximal torus
+``z = (z_1, …, z_r)``, the dimension of the invariants in a representation with character ``χ`` is
+the constant term ``CT[χ(z) · Π_{α>0} (1 − z^α)]`` (Weyl's character formula: the product is the
+Weyl denominator, which makes the constant term pick out the multiplicity of the trivial
+representation). Positive roots: ``e_i ± e_j`` (``i < j``), plus ``e_i`` for odd ``d``.
+
+For ``O(d, C)`` we average over its two components, ``dim_O = (dim_SO + T)/2``: for odd ``d`` the
+other component is ``−I · SO(d)``; for even ``d = 2r`` its elements are conjugate to ``R · t`` with
+eigenvalues ``z_1^{±1}, …, z_{r-1}^{±1}, 1, −1``, and the Haar measure there is that of the
+compact symplectic group of rank ``r − 1`` (roots ``e_i ± e_j``, ``2 e_i``).
+
+A block of multidegree ``(k_1, …, k_n)`` is ``⊗_i Sym^{k_i}(V_i)``; the character of ``Sym^k V``
+is the complete homogeneous symmetric polynomial ``h_k`` of the eigenvalues of ``V``.
+
+Laurent polynomials in ``r`` variables are stored as dense integer arrays after the Kronecker
+substitution ``z_j ↦ Z^{B^j}``, which is injective on exponents with ``|e_j| < B/2``.
+
+>>> character_dimension("SO", 3, ["vector"] * 4, [1, 1, 1, 1])
+3
+>>> character_dimension("O", 4, ["vector"] * 4, [1, 1, 1, 1])
+3
+>>> character_dimension("SO", 4, ["vector"] * 4, [1, 1, 1, 1])
+4
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from functools import cache, lru_cache
+from math import comb
+
+import numpy as np
+
+from .errors import InvariantsError
+
+_TYPES = ("scalar", "pseudoscalar", "vector", "pseudovector")
+
+
+def character_dimension(
+    family: str,
+    d: int,
+    types: Sequence[str],
+    multidegree: Sequence[int],
+    antisymmetric: tuple[int, int] | None = None,
+    bound: int | None = None,
+) -> int:
+    """Dimension of the invariant polynomials of ``multidegree`` in variables of ``types``.
+
+    ``family`` is ``"SO"`` or ``"O"`` (the complex groups ``SO(d, C)``, ``O(d, C)``).
+    ``antisymmetric = (i, j)``: only polynomials that change sign when the two (vector, degree 1)
+    variables ``i`` and ``j`` are exchanged, i.e. ``Λ²V`` in place of ``V ⊗ V``.
+    ``bound`` is a total degree at least ``sum(multidegree)``; calls that share it share caches.
+
+    >>> character_dimension("O", 3, ["vector", "vector", "pseudovector"], [1, 1, 1])
+    1
+    >>> character_dimension("SO", 3, ["vector"] * 3, [1, 1, 1], antisymmetric=(1, 2))
+    1
+    """
+    if family not in ("SO", "O"):
+        raise InvariantsError(f"family must be 'SO' or 'O', got {family!r}")
+    types = tuple(types)
+    multidegree = tuple(int(k) for k in multidegree)
+    if len(types) != len(multidegree):
+        raise InvariantsError("types and multidegree must have the same length")
+    for t in types:
+        if t not in _TYPES:
+            raise InvariantsError(f"unknown variable type {t!r}; accepted: {', '.join(_TYPES)}")
+    if any(k < 0 for k in multidegree):
+        raise InvariantsError(f"multidegree entries must be non-negative: {multidegree}")
+    total = sum(multidegree)
+    bound = total if bound is None else max(bound, total)
+    if antisymmetric is not None:
+        i, j = antisymmetric
+        if types[i] != types[j] or multidegree[i] != 1 or multidegree[j] != 1:
+            raise InvariantsError("antisymmetric variables must have one type and degree 1")
+        # Λ²V = V⊗V − Sym²V (as characters)
+        sym_types = tuple(t for k, t in enumerate(types) if k != j)
+        sym_deg = tuple(2 if k == i else m for k, m in enumerate(multidegree) if k != j)
+        return character_dimension(family, d, types, multidegree, None, bound) - (
+            character_dimension(family, d, sym_types, sym_deg, None, bound)
+        )
+    # Sort variables so that caches of partial products are shared between blocks.
+    order = sorted(range(len(types)), key=lambda k: (types[k], -multidegree[k]))
+    types = tuple(types[k] for k in order)
+    multidegree = tuple(multidegree[k] for k in order)
+    if _monomial_count(d, types, multidegree) >= 2**60:
+        raise InvariantsError(f"block {multidegree} is too large to count in 64-bit integers")
+    identity = _component_dimension(d, "identity", types, multidegree, bound)
+    if family == "SO":
+        return identity
+    twisted = _component_dimension(d, "twisted", types, multidegree, bound)
+    assert (identity + twisted) % 2 == 0, "character average is not an integer"
+    return (identity + twisted) // 2
+
+
+def _monomial_count(d: int, types: tuple[str, ...], multidegree: tuple[int, ...]) -> int:
+    count = 1
+    for t, k in zip(types, multidegree):
+        count *= comb(k + d - 1, d - 1) if t.endswith("vector") else 1
+    return count
+
+
+# --- the torus of each component ---------------------------------------------------------------
+
+
+def _rank(d: int, component: str) -> int:
+    r = d // 2
+    return r - 1 if component == "twisted" and d % 2 == 0 else r
+
+
+def _eigenvalues(d: int, component: str, type_: str) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """Eigenvalues ``sign · z^weight`` of a torus element of the component on the type."""
+    q = _rank(d, component)
+    zero = (0,) * q
+    det = -1 if component == "twisted" else 1
+    pseudo = det if type_.startswith("pseudo") else 1
+    if type_ in ("scalar", "pseudoscalar"):
+        return ((pseudo, zero),)
+    units = [tuple(1 if i == j else 0 for i in range(q)) for j in range(q)]
+    eig = [(1, e) for e in units] + [(1, tuple(-x for x in e)) for e in units]
+    if component == "identity":
+        if d % 2:
+            eig.append((1, zero))
+    elif d % 2:  # −I · t
+        eig = [(-s, w) for s, w in eig] + [(-1, zero)]
+    else:  # R · t: eigenvalues z^{±e_j} (j < r), +1, −1
+        eig += [(1, zero), (-1, zero)]
+    return tuple((s * pseudo, w) for s, w in eig)
+
+
+def _positive_roots(d: int, component: str) -> list[tuple[int, ...]]:
+    q = _rank(d, component)
+    roots = []
+    for i, j in itertools.combinations(range(q), 2):
+        for s in (1, -1):
+            roots.append(tuple(1 if k == i else s if k == j else 0 for k in range(q)))
+    if d % 2:  # B_r, for SO(d) and for −I · SO(d) alike
+        roots += [tuple(1 if k == i else 0 for k in range(q)) for i in range(q)]
+    if component == "twisted" and d % 2 == 0:
+        roots += [tuple(2 if k == i else 0 for k in range(q)) for i in range(q)]
+    return roots
+
+
+@cache
+def _weyl_denominator(d: int, component: str) -> dict[tuple[int, ...], int]:
+    """Expansion of ``Π_{α>0} (1 − z^α)``."""
+    q = _rank(d, component)
+    poly = {(0,) * q: 1}
+    for alpha in _positive_roots(d, component):
+        new = dict(poly)
+        for e, c in poly.items():
+            key = tuple(x + a for x, a in zip(e, alpha))
+            new[key] = new.get(key, 0) - c
+        poly = {e: c for e, c in new.items() if c}
+    return poly
+
+
+# --- dense Kronecker-encoded Laurent polynomials ------------------------------------------------
+
+
+def _layout(d: int, component: str, bound: int) -> tuple[int, int, int]:
+    """``(base, half_length, rank)``: exponents up to ``bound + 2r`` per coordinate fit."""
+    q = _rank(d, component)
+    reach = bound + 2 * max(q, 1)
+    base = 2 * reach + 1
+    half = sum(reach * base**j for j in range(q))
+    return base, half, q
+
+
+def _code(exponent: tuple[int, ...], base: int) -> int:
+    return sum(e * base**j for j, e in enumerate(exponent))
+
+
+def _shift(a: np.ndarray, s: int) -> np.ndarray:
+    out = np.zeros_like(a)
+    if s >= 0:
+        out[s:] = a[: len(a) - s]
+    else:
+        out[:s] = a[-s:]
+    return out
+
+
+@cache
+def _symmetric_powers(
+    d: int, component: str, type_: str, kmax: int, bound: int
+) -> tuple[np.ndarray, ...]:
+    """Characters of ``Sym^k`` for ``k = 0..kmax`` (dense arrays)."""
+    base, half, _ = _layout(d, component, bound)
+    length = 2 * half + 1
+    one = np.zeros(length, dtype=np.int64)
+    one[half] = 1
+    H = [one] + [np.zeros(length, dtype=np.int64) for _ in range(kmax)]
+    for sign, weight in _eigenvalues(d, component, type_):
+        s = _code(weight, base)
+        for k in range(1, kmax + 1):
+            H[k] = H[k] + sign * _shift(H[k - 1], s)
+    for h in H:
+        h.setflags(write=False)
+    return tuple(H)
+
+
+def _power(d: int, component: str, type_: str, k: int, bound: int) -> np.ndarray:
+    return _symmetric_powers(d, component, type_, bound, bound)[k]
+
+
+def _crop(a: np.ndarray, half: int) -> np.ndarray:
+    mid = (len(a) - 1) // 2
+    return a[mid - half : mid + half + 1]
+
+
+@lru_cache(maxsize=4096)
+def _product(
+    d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...], bound: int
+) -> np.ndarray:
+    _, half, _ = _layout(d, component, bound)
+    if not types:
+        out = np.zeros(2 * half + 1, dtype=np.int64)
+        out[half] = 1
+        return out
+    rest = _product(d, component, types[:-1], degrees[:-1], bound)
+    last = _power(d, component, types[-1], degrees[-1], bound)
+    if degrees[-1] == 0:
+        return rest
+    return _multiply(rest, last, half)
+
+
+def _multiply(a: np.ndarray, b: np.ndarray, half: int) -> np.ndarray:
+    """Product of two Laurent polynomials, cropped to the layout (exact, int64)."""
+    nz_a, nz_b = np.flatnonzero(a), np.flatnonzero(b)
+    if min(len(nz_a), len(nz_b)) * len(a) < len(a) * len(b) // 4:
+        if len(nz_a) < len(nz_b):
+            a, nz_a, b = b, nz_b, a
+            nz_b = np.flatnonzero(b)
+        out = np.zeros_like(a)
+        for j in nz_b:
+            out += b[j] * _shift(a, int(j) - half)
+        return out
+    return _crop(np.convolve(a, b), half)
+
+
+@lru_cache(maxsize=4096)
+def _product_times_denominator(
+    d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...], bound: int
+) -> np.ndarray:
+    base, half, _ = _layout(d, component, bound)
+    chi = _product(d, component, types, degrees, bound)
+    out = np.zeros_like(chi)
+    for mu, c in _weyl_denominator(d, component).items():
+        out += c * _shift(chi, _code(mu, base))
+    return out
+
+
+def _component_dimension(
+    d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...], bound: int
+) -> int:
+    """``CT[χ · Π(1 − z^α)]`` for one component, split as a dot product of two halves."""
+    if _rank(d, component) == 0:
+        # No torus: evaluate the character at the single element (all weights are zero).
+        total = 1
+        for t, k in zip(types, degrees):
+            total *= int(_power(d, component, t, k, bound).sum())
+        return total
+    m = len(types) // 2
+    left = _product(d, component, types[:m], degrees[:m], bound)
+    right = _product_times_denominator(d, component, types[m:], degrees[m:], bound)
+    return int(np.dot(left, right[::-1]))

@@ -1,0 +1,9 @@
+"""The one exception type of the package.
+
+Every error that bad input can cause is an :class:`InvariantsError`, a :class:`ValueError`
+whose message names the bad value and says what is accepted.
+"""
+
+
+class InvariantsError(ValueError):
+    """Bad input to an ``invariants`` function: the message says what was wrong."""

@@ -1,0 +1,50 @@
+"""The scalar generators of a group and typed inputs, as named SymPy expressions.
+
+>>> gens = generators("SO(3)", "p,q,r:vector; m:scalar")
+>>> [g.name for g in gens]
+['m', 'p·p', 'p·q', 'p·r', 'q·q', 'q·r', 'r·r', '[p,q,r]']
+>>> gens[-1].multidegree
+(1, 1, 1, 0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from .groups import Group
+from .problem import make_problem
+
+
+@dataclass(frozen=True)
+class ScalarGenerator:
+    """A named invariant: ``expr`` in the input coordinates (``p_0, p_1, …``)."""
+
+    name: str
+    kind: str  # "scalar", "dot", "bracket" or "product"
+    multidegree: tuple[int, ...]  # over the inputs, as written
+    expr: sympy.Expr
+
+    @property
+    def degree(self) -> int:
+        return sum(self.multidegree)
+
+
+def generators(group: str | Group, inputs) -> tuple[ScalarGenerator, ...]:
+    """Scalar generators of the invariant ring: every invariant polynomial is a polynomial in
+    them (verified degree by degree by :func:`invariants.verify`).
+
+    For groups with reflections only products of even parity are invariant; odd scalars (brackets,
+    pseudoscalars) appear in pairs.
+    """
+    from .verify import input_multidegree
+
+    problem = make_problem(group, inputs, "scalar")
+    exprs = problem.generator_expressions()
+    out = []
+    for g, e in zip(problem.generators, exprs):
+        if problem.group.family == "O" and g.parity:
+            continue
+        out.append(ScalarGenerator(g.name, g.kind, input_multidegree(problem, g.multidegree), e))
+    return tuple(out)

@@ -1,0 +1,109 @@
+"""Typed inputs and the parser for specifications such as ``"p,q,r:vector; m:scalar"``.
+
+>>> parse_inputs("p,q:vector; m:scalar")
+(Input(name='p', type='vector'), Input(name='q', type='vector'), Input(name='m', type='scalar'))
+>>> parse_inputs("p:spinor")
+Traceback (most recent call last):
+...
+invariants.errors.InvariantsError: unknown type 'spinor' for 'p'; accepted types: scalar, ...
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .errors import InvariantsError
+
+INPUT_TYPES = ("scalar", "pseudoscalar", "vector", "pseudovector", "position")
+OUTPUT_TYPES = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "matrix")
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Input:
+    """A named input of one of :data:`INPUT_TYPES`."""
+
+    name: str
+    type: str
+
+    @property
+    def vector_like(self) -> bool:
+        return self.type in ("vector", "pseudovector", "position")
+
+    @property
+    def pseudo(self) -> bool:
+        """True for quantities that also change sign with ``det g``."""
+        return self.type.startswith("pseudo")
+
+
+def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tuple[Input, ...]:
+    """Parse ``"name,name:type; name:type"`` (or pass ``Input`` objects / ``(name, type)`` pairs).
+
+    Names must be Python identifiers and distinct.
+
+    >>> [i.name for i in parse_inputs("x1,x2:position;v:vector")]
+    ['x1', 'x2', 'v']
+    """
+    if isinstance(spec, str):
+        items = _parse_string(spec)
+    else:
+        try:
+            items = [(i.name, i.type) if isinstance(i, Input) else tuple(i) for i in spec]
+        except TypeError as exc:
+            raise InvariantsError(
+                "inputs must be a string like 'p,q:vector; m:scalar' or a list of (name, type)"
+            ) from exc
+    if not items:
+        raise InvariantsError("no inputs given; write e.g. 'p,q:vector; m:scalar'")
+    seen: set[str] = set()
+    result = []
+    for item in items:
+        if len(item) != 2:
+            raise InvariantsError(f"input {item!r} is not a (name, type) pair")
+        name, type_ = item
+        if not isinstance(name, str) or not _NAME.match(name) or keyword.iskeyword(name):
+            raise InvariantsError(
+                f"bad input name {name!r}: names must be Python identifiers such as 'p' or 'x1'"
+            )
+        if type_ not in INPUT_TYPES:
+            raise InvariantsError(
+                f"unknown type {type_!r} for {name!r}; accepted types: {', '.join(INPUT_TYPES)}"
+            )
+        if name in seen:
+            raise InvariantsError(f"duplicate input name {name!r}")
+        seen.add(name)
+        result.append(Input(name, type_))
+    return tuple(result)
+
+
+def _parse_string(spec: str) -> list[tuple[str, str]]:
+    items = []
+    for part in spec.split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        if part.count(":") != 1:
+            raise InvariantsError(
+                f"malformed input specification {part!r}: expected 'names:type', "
+                "e.g. 'p,q:vector; m:scalar'"
+            )
+        names, type_ = (s.strip() for s in part.split(":"))
+        for name in names.split(","):
+            items.append((name.strip(), type_))
+    return items
+
+
+def parse_output(output: str) -> str:
+    """Check an output type name.
+
+    >>> parse_output("vector")
+    'vector'
+    """
+    if output not in OUTPUT_TYPES:
+        raise InvariantsError(
+            f"unknown output type {output!r}; accepted: {', '.join(OUTPUT_TYPES)}"
+        )
+    return output

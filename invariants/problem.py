@@ -1,0 +1,315 @@
+"""The polynomial variables of a verification problem, and its scalar generators.
+
+Everything is reduced to *invariants of an extended list of variables*:
+
+* position inputs of a translation group become the differences ``x_i − x_1`` (a polynomial is
+  translation invariant iff it is a polynomial in differences, ``proofs/spanning.md``);
+* an equivariant output of type ``W`` becomes a dummy variable: ``f`` is equivariant iff
+  ``⟨f(x), u⟩`` is invariant, and it is linear in ``u`` (quadratic for ``sym``, bilinear in two
+  dummies for ``matrix`` and ``skew``).
+
+The generators are the paper's scalars: inner products ``⟨a, b⟩_η``, brackets
+``[a_1, …, a_d] = det(a_1 … a_d)`` and the scalar inputs. For groups with reflections the
+invariants are the products of even total parity (parity = behaviour under ``det g``), so the
+generators there are the even basic scalars and the products of two odd ones — except products of
+two brackets, which are polynomials in inner products: ``[A][B] = det(η) det(Aᵀ η B)``.
+
+>>> p = make_problem("SO(3)", "p,q:vector; m:scalar", "vector")
+>>> [v.name for v in p.variables]
+['p', 'q', 'm', 'u']
+>>> [g.name for g in p.generators]
+['m', 'p·p', 'p·q', 'p·u', 'q·q', 'q·u', '[p,q,u]']
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+import sympy
+
+from .errors import InvariantsError
+from .groups import Group, parse_group
+from .inputs import Input, parse_inputs, parse_output
+
+VECTOR_TYPES = ("vector", "pseudovector")
+SCALAR_TYPES = ("scalar", "pseudoscalar")
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A polynomial variable: an input (or a difference of positions) or an output dummy."""
+
+    name: str
+    type: str  # one of VECTOR_TYPES + SCALAR_TYPES
+    role: str  # "input" or "dummy"
+    degree: int | None = None  # fixed degree of a dummy in every block
+    source: int | None = None  # index of the input it comes from
+    origin: int | None = None  # for a difference x_i - x_1: the index of x_1
+
+    @property
+    def vector_like(self) -> bool:
+        return self.type in VECTOR_TYPES
+
+    @property
+    def parity(self) -> int:
+        return 1 if self.type.startswith("pseudo") else 0
+
+
+@dataclass(frozen=True)
+class Generator:
+    """A scalar generator. ``kind`` is ``scalar``, ``dot``, ``bracket`` or ``product``.
+
+    For ``product`` the ``args`` are indices of two earlier generators; otherwise they are
+    variable indices.
+    """
+
+    kind: str
+    args: tuple[int, ...]
+    name: str
+    multidegree: tuple[int, ...]
+    parity: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Group, inputs and output, reduced to variables and generators."""
+
+    group: Group
+    inputs: tuple[Input, ...]
+    output: str
+
+    @cached_property
+    def variables(self) -> tuple[Variable, ...]:
+        return _variables(self.group, self.inputs, self.output)
+
+    @cached_property
+    def antisymmetric(self) -> tuple[int, int] | None:
+        """The two dummies of a ``skew`` output, in which candidates are antisymmetrized."""
+        if self.output != "skew":
+            return None
+        n = len(self.variables)
+        return (n - 2, n - 1)
+
+    @cached_property
+    def generators(self) -> tuple[Generator, ...]:
+        return _generators(self.group, self.variables)
+
+    @cached_property
+    def input_variables(self) -> tuple[int, ...]:
+        return tuple(i for i, v in enumerate(self.variables) if v.role == "input")
+
+    @cached_property
+    def symmetries(self) -> tuple[tuple[int, ...], ...]:
+        """Classes of interchangeable input variables (same type)."""
+        classes: dict[str, list[int]] = {}
+        for i in self.input_variables:
+            classes.setdefault(self.variables[i].type, []).append(i)
+        return tuple(tuple(c) for c in classes.values() if len(c) > 1)
+
+    @cached_property
+    def generator_index(self) -> dict[tuple, int]:
+        return {_key(g, self.generators): i for i, g in enumerate(self.generators)}
+
+    def permute_generator(self, index: int, perm: dict[int, int]) -> tuple[int, int]:
+        """Image ``(index, sign)`` of a generator under a permutation of variables."""
+        key, sign = _permuted_key(self.generators, index, perm)
+        return self.generator_index[key], sign
+
+    def symbols(self) -> dict[str, tuple[sympy.Symbol, ...]]:
+        """Coordinate symbols of every input (``name_0, …`` for vectors; ``name`` for scalars)."""
+        d = self.group.d
+        return {
+            inp.name: (
+                sympy.symbols(f"{inp.name}_0:{d}") if inp.vector_like else (sympy.Symbol(inp.name),)
+            )
+            for inp in self.inputs
+        }
+
+    def variable_expressions(self) -> list[tuple[sympy.Expr, ...]]:
+        """Coordinates of each variable as SymPy expressions in the input coordinates."""
+        syms = self.symbols()
+        d = self.group.d
+        out = []
+        for v in self.variables:
+            if v.role == "dummy":
+                out.append(
+                    sympy.symbols(f"{v.name}_0:{d}") if v.vector_like else (sympy.Symbol(v.name),)
+                )
+            elif v.origin is not None:
+                a, b = syms[self.inputs[v.source].name], syms[self.inputs[v.origin].name]
+                out.append(tuple(x - y for x, y in zip(a, b)))
+            else:
+                out.append(syms[self.inputs[v.source].name])
+        return out
+
+    def generator_expressions(self) -> list[sympy.Expr]:
+        """Every generator as a SymPy expression in the coordinates."""
+        coords = self.variable_expressions()
+        eta = self.group.metric
+        exprs: list[sympy.Expr] = []
+        for g in self.generators:
+            if g.kind == "scalar":
+                exprs.append(coords[g.args[0]][0])
+            elif g.kind == "dot":
+                a, b = coords[g.args[0]], coords[g.args[1]]
+                exprs.append(sympy.expand(sum(e * x * y for e, x, y in zip(eta, a, b))))
+            elif g.kind == "bracket":
+                M = sympy.Matrix([list(coords[i]) for i in g.args]).T
+                exprs.append(sympy.expand(M.det()))
+            else:
+                exprs.append(sympy.expand(exprs[g.args[0]] * exprs[g.args[1]]))
+        return exprs
+
+
+def make_problem(group, inputs, output: str = "scalar") -> Problem:
+    """Parse and build a :class:`Problem` (cached)."""
+    return _make_problem(parse_group(group), parse_inputs(inputs), parse_output(output))
+
+
+@lru_cache(maxsize=128)
+def _make_problem(group: Group, inputs: tuple[Input, ...], output: str) -> Problem:
+    return Problem(group, inputs, output)
+
+
+_DUMMIES = {
+    "scalar": (),
+    "pseudoscalar": (("pseudoscalar", 1),),
+    "vector": (("vector", 1),),
+    "pseudovector": (("pseudovector", 1),),
+    "sym": (("vector", 2),),
+    "matrix": (("vector", 1), ("vector", 1)),
+    "skew": (("vector", 1), ("vector", 1)),
+}
+
+
+def _variables(group: Group, inputs: tuple[Input, ...], output: str) -> tuple[Variable, ...]:
+    variables = []
+    origin = None
+    for i, inp in enumerate(inputs):
+        type_ = "vector" if inp.type == "position" else inp.type
+        if inp.type == "position" and group.translations:
+            if origin is None:
+                origin = i
+                continue
+            name = f"{inp.name}-{inputs[origin].name}"
+            variables.append(Variable(name, type_, "input", source=i, origin=origin))
+        else:
+            variables.append(Variable(inp.name, type_, "input", source=i))
+    taken = {inp.name for inp in inputs}
+    for (type_, degree), base in zip(_DUMMIES[output], ("u", "w")):
+        name = base
+        while name in taken:
+            name += "_"
+        taken.add(name)
+        variables.append(Variable(name, type_, "dummy", degree=degree))
+    return tuple(variables)
+
+
+def _generators(group: Group, variables: tuple[Variable, ...]) -> tuple[Generator, ...]:
+    n = len(variables)
+    vec = [i for i, v in enumerate(variables) if v.vector_like]
+
+    def unit(*idx: int) -> tuple[int, ...]:
+        deg = [0] * n
+        for i in idx:
+            deg[i] += 1
+        return tuple(deg)
+
+    basic = [
+        Generator("scalar", (i,), v.name, unit(i), v.parity)
+        for i, v in enumerate(variables)
+        if not v.vector_like
+    ]
+    for a, b in itertools.combinations_with_replacement(vec, 2):
+        name = f"{_paren(variables[a].name)}·{_paren(variables[b].name)}"
+        parity = (variables[a].parity + variables[b].parity) % 2
+        basic.append(Generator("dot", (a, b), name, unit(a, b), parity))
+    for args in itertools.combinations(vec, group.d):
+        name = "[" + ",".join(variables[i].name for i in args) + "]"
+        parity = (1 + sum(variables[i].parity for i in args)) % 2
+        basic.append(Generator("bracket", args, name, unit(*args), parity))
+
+    caps = [v.degree if v.role == "dummy" else None for v in variables]
+    basic = [g for g in basic if _fits(g.multidegree, caps)]
+    if group.family == "SO":
+        return tuple(basic)
+    even = [g for g in basic if g.parity == 0]
+    odd = [g for g in basic if g.parity == 1]
+    gens = list(even)
+    products = []
+    for x, y in itertools.combinations_with_replacement(range(len(odd)), 2):
+        g, h = odd[x], odd[y]
+        if g.kind == "bracket" and h.kind == "bracket":
+            continue  # [A][B] = det(η) det(Aᵀ η B): a polynomial in inner products
+        deg = tuple(p + q for p, q in zip(g.multidegree, h.multidegree))
+        if _fits(deg, caps):
+            products.append((g, h, deg))
+    if products:
+        # Odd factors are listed (as generators of the identity component) so that products can
+        # refer to them; they are marked by parity 1 and never used alone.
+        base = len(gens)
+        odd_used = sorted({id(g) for g, _, _ in products} | {id(h) for _, h, _ in products})
+        odd_list = [g for g in odd if id(g) in odd_used]
+        position = {id(g): base + k for k, g in enumerate(odd_list)}
+        gens.extend(odd_list)
+        for g, h, deg in products:
+            name = f"{_paren_product(g.name)}*{_paren_product(h.name)}"
+            gens.append(Generator("product", (position[id(g)], position[id(h)]), name, deg, 0))
+    return tuple(gens)
+
+
+def _fits(deg: tuple[int, ...], caps: list[int | None]) -> bool:
+    return all(c is None or k <= c for k, c in zip(deg, caps))
+
+
+def _paren(name: str) -> str:
+    return f"({name})" if "-" in name else name
+
+
+def _paren_product(name: str) -> str:
+    return name
+
+
+def _key(g: Generator, gens: tuple[Generator, ...]) -> tuple:
+    if g.kind == "product":
+        return ("product",) + tuple(sorted(_key(gens[i], gens) for i in g.args))
+    return (g.kind,) + g.args
+
+
+def _permuted_key(
+    gens: tuple[Generator, ...], index: int, perm: dict[int, int]
+) -> tuple[tuple, int]:
+    g = gens[index]
+    if g.kind == "product":
+        parts = [_permuted_key(gens, i, perm) for i in g.args]
+        sign = parts[0][1] * parts[1][1]
+        return ("product",) + tuple(sorted(k for k, _ in parts)), sign
+    args = [perm.get(a, a) for a in g.args]
+    if g.kind == "dot":
+        return ("dot",) + tuple(sorted(args)), 1
+    if g.kind == "bracket":
+        return ("bracket",) + tuple(sorted(args)), _permutation_sign(args)
+    return ("scalar",) + tuple(args), 1
+
+
+def _permutation_sign(seq: list[int]) -> int:
+    sign = 1
+    seq = list(seq)
+    for i in range(len(seq)):
+        for j in range(i + 1, len(seq)):
+            if seq[i] > seq[j]:
+                sign = -sign
+    return sign
+
+
+def check_degree(degree: int, maximum: int = 40) -> int:
+    """Validate a degree bound."""
+    if isinstance(degree, bool) or not isinstance(degree, int):
+        raise InvariantsError(f"degree must be an integer, got {degree!r}")
+    if degree < 0:
+        raise InvariantsError(f"degree must be non-negative, got {degree}")
+    if degree > maximum:
+        raise InvariantsError(f"degree {degree} is too large; the supported maximum is {maximum}")
+    return degree
