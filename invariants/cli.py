@@ -71,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\ninvariants: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `invariants verify ... | head`
+        sys.stderr.close()
+        return 0
 
 
 def _generators(args) -> int:
@@ -90,10 +93,11 @@ def _generators(args) -> int:
                     for g in gens
                 ],
                 indent=1,
+                ensure_ascii=False,
             )
         )
         return 0
-    width = max((len(g.name) for g in gens), default=4)
+    width = max([len(g.name) for g in gens] + [len("generator")])
     print(f"{'generator':<{width}}  degree  kind")
     for g in gens:
         line = f"{g.name:<{width}}  {g.degree:>6}  {g.kind}"
@@ -141,8 +145,8 @@ def _verify(args) -> int:
     if args.certificate:
         write_certificate(make_certificate(report), args.certificate)
     if args.json:
-        print(json.dumps(report.as_dict(), indent=1))
-        return 0
+        print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
+        return 0 if report.complete else 1
     inputs = "; ".join(f"{i.name}:{i.type}" for i in report.inputs)
     print(
         f"group {report.group.name}, inputs {inputs}, output {report.output}, "
@@ -164,7 +168,7 @@ def _verify(args) -> int:
         rels = report.relations(limit=args.relations)
         if rels:
             print(
-                f"\nlowest-degree relations ({len(rels)} shown, exact, "
+                f"\nminimal relations, lowest degree first ({len(rels)} shown, exact, "
                 f"{'all' if all(r.confirmed for r in rels) else 'NOT all'} confirmed "
                 "by expansion):"
             )
@@ -178,7 +182,7 @@ def _verify(args) -> int:
     print(f"\n{verdict}")
     if args.certificate:
         print(f"certificate written to {args.certificate}")
-    return 0
+    return 0 if report.complete else 1
 
 
 def _check(args) -> int:

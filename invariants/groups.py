@@ -168,7 +168,8 @@ _PATTERNS = (
     (re.compile(r"^O\(1,(\d+)\)$"), "O(1,d-1)", 1),
     (re.compile(r"^SO\(1,(\d+)\)$"), "SO(1,d-1)", 1),
     (re.compile(r"^SO\+\(1,(\d+)\)$"), "SO+(1,d-1)", 1),
-    (re.compile(r"^(?:Poincare|Poincaré|ISO\(1,\d+\)|P)\(1,(\d+)\)$"), "Poincare", 1),
+    (re.compile(r"^(?:Poincare|Poincaré|P)\(1,(\d+)\)$"), "Poincare", 1),
+    (re.compile(r"^ISO\(1,(\d+)\)$"), "Poincare", 1),
 )
 
 

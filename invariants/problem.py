@@ -255,7 +255,7 @@ def _generators(group: Group, variables: tuple[Variable, ...]) -> tuple[Generato
         position = {id(g): base + k for k, g in enumerate(odd_list)}
         gens.extend(odd_list)
         for g, h, deg in products:
-            name = f"{_paren_product(g.name)}*{_paren_product(h.name)}"
+            name = f"{_factor(g)}*{_factor(h)}"
             gens.append(Generator("product", (position[id(g)], position[id(h)]), name, deg, 0))
     return tuple(gens)
 
@@ -268,8 +268,8 @@ def _paren(name: str) -> str:
     return f"({name})" if "-" in name else name
 
 
-def _paren_product(name: str) -> str:
-    return name
+def _factor(g: Generator) -> str:
+    return g.name if g.kind in ("scalar", "bracket") else f"({g.name})"
 
 
 def _key(g: Generator, gens: tuple[Generator, ...]) -> tuple:

@@ -1,0 +1,1026 @@
+"""Independent checker of ``invariants`` verification certificates.
+
+A certificate (``docs/certificate-format.md``) claims that, for a group ``G`` and every canonical
+multidegree ``β`` up to a degree bound, the monomials in a list of generators span the space of
+``G``-invariant polynomials of multidegree ``β``.  This module re-checks such a claim from the
+certificate alone.  It imports only the standard library and NumPy, and nothing from the rest of
+``invariants``: its point is that it does not trust the code that produced the certificate.
+
+What is checked (the numbers refer to "What the checker verifies" in the format document):
+
+1. the file is a well-formed certificate, the group name parses, ``d`` and ``metric`` agree;
+2. every generator is a dot product, a bracket (determinant), a scalar variable or a product of
+   earlier generators, hence invariant under the identity component; for groups with reflections
+   candidates are monomials in the generators of parity 0, which are invariant under the whole
+   group (a generator of parity 1 may only occur as a factor of a product generator);
+3. the generators are closed under the transpositions inside each class of ``symmetries``;
+4. the blocks are exactly the canonical multidegrees;
+5. in each block the basis monomials have multidegree ``β`` and their evaluation matrix at the
+   listed points has the recorded non-zero determinant mod ``p``;
+6. ``dimension`` agrees with the Weyl character formula, recomputed here with exact integers;
+7. ``candidates`` agrees with a recount of the monomials, ``relations == candidates - span``;
+8. ``complete`` agrees with ``span == dimension`` in every block.
+
+Why this proves spanning: the basis polynomials have integer coefficients, so a non-zero
+determinant mod ``p`` of their values at integer points means the integer determinant is
+non-zero, hence the basis polynomials are linearly independent over ``Q`` (and ``C``).  They are
+invariants of multidegree ``β``, so ``span = len(basis)`` is at most the dimension of that
+space, which the character formula computes independently.  When ``span == dimension`` the
+basis, and hence the candidates, span every invariant of multidegree ``β``.  Blocks that are not
+canonical are images of canonical ones under the listed permutations of interchangeable
+variables, which map the generator set to itself, so they are spanned as well.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["CertificateError", "CheckResult", "check_certificate", "invariant_dimension"]
+
+FORMAT = "invariants-certificate"
+VERSION = 1
+SCALAR_LIKE = frozenset({"scalar", "pseudoscalar"})
+VECTOR_LIKE = frozenset({"vector", "pseudovector"})
+VARIABLE_TYPES = SCALAR_LIKE | VECTOR_LIKE
+INPUT_TYPES = VARIABLE_TYPES | {"position"}
+ROLES = frozenset({"input", "dummy"})
+GENERATOR_KINDS = frozenset({"scalar", "dot", "bracket", "product"})
+#: The dummy variables (type, fixed degree) that encode each kind of output.
+DUMMIES: dict[str, tuple[tuple[str, int], ...]] = {
+    "scalar": (),
+    "pseudoscalar": (("pseudoscalar", 1),),
+    "vector": (("vector", 1),),
+    "pseudovector": (("pseudovector", 1),),
+    "sym": (("vector", 2),),
+    "matrix": (("vector", 1), ("vector", 1)),
+    "skew": (("vector", 1), ("vector", 1)),
+}
+GROUP_FORMS = "O(d), SO(d), E(d), SE(d), O(1,d-1), SO(1,d-1), SO+(1,d-1), Poincare(1,d-1)"
+_INT64_PRIME_LIMIT = 2**31  # below this, products of two residues fit in int64
+_PANEL = 32  # column block size of det_mod's LU; _matmul_mod is exact for _PANEL <= 32
+_INT64_COEFFICIENT_LIMIT = 2**62  # character coefficients bounded by this are computed in int64
+
+
+class CertificateError(ValueError):
+    """The input is not a well-formed certificate (the CLI exits with status 2)."""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Outcome of :func:`check_certificate`: ``ok`` iff ``problems`` is empty."""
+
+    ok: bool
+    problems: tuple[str, ...]
+    blocks_checked: int
+
+
+# --------------------------------------------------------------------------- group names
+
+
+@dataclass(frozen=True)
+class Group:
+    """A parsed group name: dimension, signature and whether it contains reflections."""
+
+    name: str
+    d: int
+    lorentzian: bool
+    reflections: bool
+    translations: bool
+
+    @property
+    def metric(self) -> tuple[int, ...]:
+        """Diagonal of the metric: all 1, or (1, -1, ..., -1) for Lorentzian groups."""
+        if self.lorentzian:
+            return (1,) + (-1,) * (self.d - 1)
+        return (1,) * self.d
+
+
+_EUCLIDEAN = {"O": (True, False), "SO": (False, False), "E": (True, True), "SE": (False, True)}
+_LORENTZIAN = {"O": (True, False), "SO": (False, False), "SO+": (False, False)}
+_LORENTZIAN["Poincare"] = (True, True)
+
+
+def parse_group(name: str) -> Group:
+    """Parse a canonical group name such as ``"SO+(1,3)"``; raise CertificateError if unknown."""
+    m = re.fullmatch(r"(O|SO|E|SE)\((\d+)\)", name)
+    if m and int(m[2]) >= 1:
+        reflections, translations = _EUCLIDEAN[m[1]]
+        return Group(name, int(m[2]), False, reflections, translations)
+    m = re.fullmatch(r"(O|SO|SO\+|Poincare)\(1, ?(\d+)\)", name)
+    if m:
+        reflections, translations = _LORENTZIAN[m[1]]
+        return Group(name, 1 + int(m[2]), True, reflections, translations)
+    raise CertificateError(f"unknown group name {name!r}; accepted forms: {GROUP_FORMS}")
+
+
+# --------------------------------------------------------------------------- loading / structure
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _is_int_list(x: Any) -> bool:
+    return isinstance(x, list) and all(_is_int(v) for v in x)
+
+
+_TYPE_TESTS = {
+    "an int": _is_int,
+    "a string": lambda x: isinstance(x, str),
+    "a boolean": lambda x: isinstance(x, bool),
+    "a list": lambda x: isinstance(x, list),
+    "a list of ints": _is_int_list,
+    "a list of lists of ints": lambda x: isinstance(x, list) and all(map(_is_int_list, x)),
+    "null or an int": lambda x: x is None or _is_int(x),
+    "null or a list of two ints": lambda x: x is None or (_is_int_list(x) and len(x) == 2),
+}
+_TOP_SCHEMA = {
+    "format": "a string",
+    "version": "an int",
+    "group": "a string",
+    "d": "an int",
+    "metric": "a list of ints",
+    "inputs": "a list",
+    "output": "a string",
+    "degree": "an int",
+    "variables": "a list",
+    "antisymmetric": "null or a list of two ints",
+    "symmetries": "a list of lists of ints",
+    "prime": "an int",
+    "points": "a list of lists of ints",
+    "generators": "a list",
+    "blocks": "a list",
+    "complete": "a boolean",
+}
+_INPUT_SCHEMA = {"name": "a string", "type": "a string"}
+_VARIABLE_SCHEMA = {"name": "a string", "type": "a string", "role": "a string"}
+_VARIABLE_SCHEMA["degree"] = "null or an int"
+_GENERATOR_SCHEMA = {"name": "a string", "kind": "a string", "args": "a list of ints"}
+_BLOCK_SCHEMA = {
+    "multidegree": "a list of ints",
+    "dimension": "an int",
+    "candidates": "an int",
+    "span": "an int",
+    "relations": "an int",
+    "basis": "a list of lists of ints",
+    "rows": "a list of ints",
+    "det": "an int",
+}
+
+
+def load_certificate(cert: dict | str | os.PathLike) -> dict:
+    """Return the certificate as a dict: ``cert`` itself, parsed JSON text, or a file's JSON."""
+    if isinstance(cert, dict):
+        return cert
+    if isinstance(cert, str) and cert.lstrip()[:1] in ("{", "["):
+        text = cert
+    elif isinstance(cert, (str, os.PathLike)):
+        try:
+            text = Path(cert).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            message = f"cannot read certificate file {os.fspath(cert)!r}: {exc}"
+            raise CertificateError(message) from None
+    else:
+        raise CertificateError(f"expected a dict, JSON text or a path, not {type(cert).__name__}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CertificateError(f"invalid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise CertificateError("invalid certificate: the top level must be a JSON object")
+    return data
+
+
+def _require(obj: Any, schema: dict[str, str], where: str) -> None:
+    """Raise CertificateError unless ``obj`` is a dict with the keys and value types of schema."""
+    if not isinstance(obj, dict):
+        raise CertificateError(f"wrong type of key '{where.rstrip('.')}': expected an object")
+    for key, expected in schema.items():
+        if key not in obj:
+            raise CertificateError(f"missing key '{where}{key}'")
+        if not _TYPE_TESTS[expected](obj[key]):
+            raise CertificateError(f"wrong type of key '{where}{key}': expected {expected}")
+
+
+def _require_choice(value: str, allowed: Sequence[str] | frozenset, where: str) -> None:
+    if value not in allowed:
+        choices = ", ".join(sorted(allowed))
+        raise CertificateError(
+            f"invalid value {value!r} of key '{where}'; expected one of {choices}"
+        )
+
+
+def validate_structure(data: dict) -> Group:
+    """Check the shape and value types of a certificate; return its parsed group."""
+    _require(data, _TOP_SCHEMA, "")
+    if data["format"] != FORMAT:
+        raise CertificateError(f"invalid value of key 'format': expected {FORMAT!r}")
+    if data["version"] != VERSION:
+        raise CertificateError(f"unsupported version {data['version']} (this checker reads 1)")
+    _require_choice(data["output"], tuple(DUMMIES), "output")
+    for i, item in enumerate(data["inputs"]):
+        _require(item, _INPUT_SCHEMA, f"inputs[{i}].")
+        _require_choice(item["type"], INPUT_TYPES, f"inputs[{i}].type")
+    for i, var in enumerate(data["variables"]):
+        _require(var, _VARIABLE_SCHEMA, f"variables[{i}].")
+        _require_choice(var["type"], VARIABLE_TYPES, f"variables[{i}].type")
+        _require_choice(var["role"], ROLES, f"variables[{i}].role")
+    for i, gen in enumerate(data["generators"]):
+        _require(gen, _GENERATOR_SCHEMA, f"generators[{i}].")
+        _require_choice(gen["kind"], GENERATOR_KINDS, f"generators[{i}].kind")
+    for i, block in enumerate(data["blocks"]):
+        _require(block, _BLOCK_SCHEMA, f"blocks[{i}].")
+    if data["degree"] < 0:
+        raise CertificateError(f"invalid value {data['degree']} of key 'degree': negative")
+    return parse_group(data["group"])
+
+
+# --------------------------------------------------------------------------- header checks
+
+
+def _dummy_indices(variables: list[dict]) -> list[int]:
+    return [i for i, v in enumerate(variables) if v["role"] == "dummy"]
+
+
+def _expected_input_types(inputs: list[dict], group: Group) -> Counter:
+    """Types of the input variables implied by the inputs (positions: difference vectors)."""
+    types = Counter(item["type"] for item in inputs if item["type"] != "position")
+    positions = sum(item["type"] == "position" for item in inputs)
+    types["vector"] += max(positions - 1, 0) if group.translations else positions
+    return +types
+
+
+def _variable_problems(data: dict, group: Group) -> list[str]:
+    """Check the variables against the inputs and the dummies of the output."""
+    variables, problems = data["variables"], []
+    inputs = [v for v in variables if v["role"] == "input"]
+    if Counter(v["type"] for v in inputs) != _expected_input_types(data["inputs"], group):
+        problems.append("the input variables do not match the types of the inputs")
+    names = {(v["name"], v["type"]) for v in inputs}
+    for item in data["inputs"]:
+        if item["type"] != "position" and (item["name"], item["type"]) not in names:
+            problems.append(f"input {item['name']!r} has no variable of type {item['type']}")
+    problems += [
+        f"input variable {v['name']!r} has a degree" for v in inputs if v["degree"] is not None
+    ]
+    dummies = tuple(
+        (variables[i]["type"], variables[i]["degree"]) for i in _dummy_indices(variables)
+    )
+    if dummies != DUMMIES[data["output"]]:
+        problems.append(f"dummy variables {list(dummies)} do not encode output {data['output']!r}")
+    return problems
+
+
+def _antisymmetric_problem(data: dict) -> str | None:
+    """``antisymmetric`` lists the two dummies for skew output and is null otherwise."""
+    dummies = _dummy_indices(data["variables"])
+    expected = dummies if data["output"] == "skew" and len(dummies) == 2 else None
+    got = data["antisymmetric"]
+    if (sorted(got) if got is not None else None) != expected:
+        return f"antisymmetric is {got}, expected {expected}"
+    return None
+
+
+def _symmetry_problems(data: dict) -> list[str]:
+    """Each symmetry class lists distinct input variables of one type (indices in range)."""
+    variables, problems, seen = data["variables"], [], set()
+    for cls in data["symmetries"]:
+        if seen & set(cls) or len(set(cls)) != len(cls):
+            problems.append(f"symmetry class {cls}: a variable occurs in more than one place")
+        seen |= set(cls)
+        if any(variables[i]["role"] != "input" for i in cls):
+            problems.append(f"symmetry class {cls}: contains a dummy variable")
+        if len({variables[i]["type"] for i in cls}) > 1:
+            problems.append(f"symmetry class {cls}: variables of different types")
+    return problems
+
+
+def is_prime(n: int) -> bool:
+    """Miller-Rabin with the first 12 prime bases: deterministic for n < 3.3e24."""
+    bases = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+    if n < 2:
+        return False
+    for q in bases:
+        if n % q == 0:
+            return n == q
+    odd, s = n - 1, 0
+    while odd % 2 == 0:
+        odd, s = odd // 2, s + 1
+    for a in bases:
+        x = pow(a, odd, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def _coordinate_offsets(variables: list[dict], d: int) -> list[int]:
+    """Offset of each variable's first coordinate in a point (vector-like: d, scalar-like: 1)."""
+    sizes = [d if v["type"] in VECTOR_LIKE else 1 for v in variables]
+    return [0, *itertools.accumulate(sizes)]
+
+
+def _point_shape_problems(data: dict, d: int) -> list[str]:
+    """Each point has one coordinate per scalar-like and d per vector-like variable."""
+    width = _coordinate_offsets(data["variables"], d)[-1]
+    return [
+        f"point {i}: {len(point)} coordinates, expected {width}"
+        for i, point in enumerate(data["points"])
+        if len(point) != width
+    ]
+
+
+def _point_range_problems(data: dict) -> list[str]:
+    """Every coordinate is a residue in [0, p)."""
+    p = data["prime"]
+    return [
+        f"point {i}: coordinate outside [0, p)"
+        for i, point in enumerate(data["points"])
+        if not all(0 <= c < p for c in point)
+    ]
+
+
+# --------------------------------------------------------------------------- generators
+
+
+@dataclass(frozen=True)
+class Generator:
+    """A well-formed generator: its multidegree, parity and canonical form (sorted atoms)."""
+
+    degree: tuple[int, ...]
+    parity: int
+    atoms: tuple[tuple, ...]
+
+
+def _generator_error(gen: dict, index: int, variables: list[dict], d: int) -> str | None:
+    """Why ``gen`` is not well formed (None if it is); products refer to earlier generators."""
+    kind, args, n = gen["kind"], gen["args"], len(variables)
+    arity = {"scalar": 1, "dot": 2, "bracket": d, "product": 2}[kind]
+    if len(args) != arity:
+        return f"{kind} takes {arity} arguments, got {len(args)}"
+    if kind == "product":
+        return None if all(0 <= a < index for a in args) else "product of non-earlier generators"
+    if not all(0 <= a < n for a in args):
+        return "variable index out of range"
+    wanted = SCALAR_LIKE if kind == "scalar" else VECTOR_LIKE
+    if any(variables[a]["type"] not in wanted for a in args):
+        return f"{kind} of a variable of the wrong type"
+    if kind == "dot" and args[0] > args[1]:
+        return "dot arguments not in order a <= b"
+    if kind == "bracket" and any(a >= b for a, b in itertools.pairwise(args)):
+        return "bracket arguments not distinct and increasing"
+    return None
+
+
+def _atom(kind: str, args: list[int]) -> tuple:
+    return (kind, tuple(args))
+
+
+def _build_generator(gen: dict, earlier: list[Generator], variables: list[dict]) -> Generator:
+    """Multidegree, parity and canonical form of a well-formed generator."""
+    kind, args = gen["kind"], gen["args"]
+    if kind == "product":
+        g, h = earlier[args[0]], earlier[args[1]]
+        degree = tuple(a + b for a, b in zip(g.degree, h.degree))
+        return Generator(degree, (g.parity + h.parity) % 2, tuple(sorted(g.atoms + h.atoms)))
+    counts = Counter(args)
+    degree = tuple(counts[i] for i in range(len(variables)))
+    parity = sum(variables[a]["type"].startswith("pseudo") for a in args) + (kind == "bracket")
+    return Generator(degree, parity % 2, (_atom(kind, args),))
+
+
+def analyse_generators(data: dict, group: Group) -> tuple[list[Generator] | None, list[str]]:
+    """Check point 2; return the analysed generators (None if any is malformed) and problems."""
+    variables, problems, gens = data["variables"], [], []
+    for i, gen in enumerate(data["generators"]):
+        error = _generator_error(gen, i, variables, group.d)
+        if error is None and gen["kind"] == "product" and None in (gens[a] for a in gen["args"]):
+            error = "product of a malformed generator"
+        if error is not None:
+            problems.append(f"generator {i} {gen['name']!r}: {error}")
+            gens.append(None)
+            continue
+        gens.append(_build_generator(gen, gens, variables))
+    factors = {a for gen in data["generators"] if gen["kind"] == "product" for a in gen["args"]}
+    for i, g in enumerate(gens):
+        if g is not None and group.reflections and g.parity and i not in factors:
+            problems.append(
+                f"generator {i} {data['generators'][i]['name']!r}: parity 1 under {group.name} "
+                "and not a factor of a product: not an invariant"
+            )
+    seen: dict[tuple, int] = {}
+    for i, g in enumerate(gens):
+        if g is not None and seen.setdefault(g.atoms, i) != i:
+            problems.append(f"generators {seen[g.atoms]} and {i} are the same polynomial")
+    return (None if None in gens else gens), problems
+
+
+def _permuted_atom(atom: tuple, perm: dict[int, int]) -> tuple[tuple, int]:
+    """Image of an atom under a permutation of variables, with the sign it picks up."""
+    kind, args = atom
+    image = [perm.get(a, a) for a in args]
+    if kind == "dot":
+        return (kind, tuple(sorted(image))), 1
+    inversions = sum(a > b for a, b in itertools.combinations(image, 2))
+    return (kind, tuple(sorted(image))), (-1) ** inversions
+
+
+def generator_permutation(
+    gens: list[Generator], perm: dict[int, int]
+) -> list[tuple[int | None, int]]:
+    """For each generator, (index of its image under ``perm`` or None, sign of the image)."""
+    index = {g.atoms: i for i, g in enumerate(gens)}
+    result = []
+    for g in gens:
+        images = [_permuted_atom(atom, perm) for atom in g.atoms]
+        sign = math.prod(s for _, s in images)
+        result.append((index.get(tuple(sorted(a for a, _ in images))), sign))
+    return result
+
+
+def closure_problems(data: dict, gens: list[Generator]) -> list[str]:
+    """Point 3: the generators are closed under every transposition inside a symmetry class."""
+    names, problems = [v["name"] for v in data["variables"]], []
+    for cls in data["symmetries"]:
+        for a, b in itertools.combinations(cls, 2):
+            images = generator_permutation(gens, {a: b, b: a})
+            for i, (image, _) in enumerate(images):
+                if image is None:
+                    gen_name = data["generators"][i]["name"]
+                    problems.append(
+                        f"generator {i} {gen_name!r}: its image under swapping "
+                        f"{names[a]} and {names[b]} is not a generator"
+                    )
+    return problems
+
+
+# --------------------------------------------------------------------------- blocks and counts
+
+
+def _compositions(n: int, total: int) -> Iterator[tuple[int, ...]]:
+    """All n-tuples of non-negative ints with sum <= total."""
+    if n == 0:
+        yield ()
+        return
+    for first in range(total + 1):
+        for rest in _compositions(n - 1, total - first):
+            yield (first, *rest)
+
+
+def canonical_multidegrees(data: dict) -> list[tuple[int, ...]]:
+    """Point 4: the multidegrees that must have a block, in enumeration order."""
+    variables = data["variables"]
+    inputs = [i for i, v in enumerate(variables) if v["role"] == "input"]
+    result = []
+    for part in _compositions(len(inputs), data["degree"]):
+        beta = [v["degree"] or 0 for v in variables]
+        for i, e in zip(inputs, part):
+            beta[i] = e
+        if all(
+            beta[a] >= beta[b] for cls in data["symmetries"] for a, b in itertools.pairwise(cls)
+        ):
+            result.append(tuple(beta))
+    return result
+
+
+def block_set_problems(data: dict, expected: list[tuple[int, ...]]) -> list[str]:
+    """Missing, unexpected and duplicate blocks."""
+    recorded = Counter(tuple(b["multidegree"]) for b in data["blocks"])
+    wanted = set(expected)
+    problems = [f"missing block {list(beta)}" for beta in expected if beta not in recorded]
+    for beta, count in recorded.items():
+        if beta not in wanted:
+            problems.append(f"unexpected block {list(beta)}: not a canonical multidegree")
+        elif count > 1:
+            problems.append(f"duplicate block {list(beta)} ({count} entries)")
+    return problems
+
+
+def count_by_sign(items: Sequence[tuple[Sequence[int], int]], beta: Sequence[int]) -> list[int]:
+    """Number of multisets of ``items`` of total degree ``beta``, by the product of their signs.
+
+    Each item is ``(degree vector, sign bit)``; an item may be used any number of times.
+    Returns ``[count with sign +1, count with sign -1]`` (exact integers).
+    """
+    counts = np.zeros(tuple(b + 1 for b in beta) + (2,), dtype=object)
+    counts[(0,) * len(beta) + (0,)] = 1
+    for deg, bit in items:
+        if not any(deg) or any(x > b for x, b in zip(deg, beta)):
+            continue
+        new, t = counts.copy(), 1
+        while all(t * x <= b for x, b in zip(deg, beta)):
+            src = tuple(slice(0, b + 1 - t * x) for x, b in zip(deg, beta))
+            dst = tuple(slice(t * x, b + 1) for x, b in zip(deg, beta))
+            new[dst] += counts[src][..., [1, 0]] if bit and t % 2 else counts[src]
+            t += 1
+        counts = new
+    return [int(c) for c in counts[tuple(beta)]]
+
+
+def usable_generators(gens: list[Generator], group: Group) -> list[int]:
+    """Indices of the generators candidates are built from: for groups with reflections only
+    those of parity 0 (odd ones may only occur as factors of product generators)."""
+    return [i for i, g in enumerate(gens) if not (group.reflections and g.parity)]
+
+
+def count_candidates(
+    gens: list[Generator],
+    beta: Sequence[int],
+    usable: Sequence[int],
+    swap: list[tuple[int | None, int]] | None = None,
+) -> int:
+    """Point 7: number of candidates of multidegree ``beta``: monomials in ``gens[usable]``.
+
+    With ``swap`` (the action of exchanging the two dummies on the generators) count the classes
+    ``{m, swap(m)}`` with ``m - swap(m) != 0``.
+    """
+    n_total = sum(count_by_sign([(gens[i].degree, 0) for i in usable], beta))
+    if swap is None:
+        return n_total
+    orbits = []  # monomials fixed by the swap: equal exponents on each orbit of generators
+    for i in usable:
+        j, sign = swap[i]
+        if j == i:
+            orbits.append((gens[i].degree, int(sign < 0)))
+        elif j > i:
+            orbits.append((tuple(a + b for a, b in zip(gens[i].degree, gens[j].degree)), 0))
+    plus, minus = count_by_sign(orbits, beta)
+    return (n_total - plus - minus) // 2 + minus
+
+
+# --------------------------------------------------------------------------- the character formula
+
+
+def _rank(kind: str, d: int) -> int:
+    """Rank of the torus used for a component: r = d // 2, or r - 1 for reflections R·t."""
+    return d // 2 - (kind == "reflection")
+
+
+def _unit(r: int, j: int, sign: int = 1) -> tuple[int, ...]:
+    return tuple(sign if i == j else 0 for i in range(r))
+
+
+def eigenvalues(kind: str, vtype: str, d: int) -> list[tuple[int, tuple[int, ...]]]:
+    """Eigenvalues ``sign * z**exponent`` of a variable's representation on a component.
+
+    ``kind`` is ``"torus"`` (identity component), ``"minus"`` (-I·t, odd d) or ``"reflection"``
+    (R·t with R = diag(1, .., 1, -1), even d).  Pseudo types pick up det = -1 off the torus.
+    """
+    r = _rank(kind, d)
+    flip = -1 if vtype.startswith("pseudo") and kind != "torus" else 1
+    if vtype in SCALAR_LIKE:
+        return [(flip, (0,) * r)]
+    sign = -1 if kind == "minus" else 1
+    values = [(sign, _unit(r, j, s)) for j in range(r) for s in (1, -1)]
+    zero = (0,) * r
+    if kind == "reflection":
+        values += [(1, zero), (-1, zero)]
+    elif d % 2:
+        values.append((sign, zero))
+    return [(flip * s, e) for s, e in values]
+
+
+def positive_roots(kind: str, d: int) -> list[tuple[int, ...]]:
+    """Positive roots: D_r (torus, even d), B_r (odd d) or C_{r-1} (reflection component)."""
+    r = _rank(kind, d)
+    roots = [
+        tuple(a - b for a, b in zip(_unit(r, i), _unit(r, j, s)))
+        for i, j in itertools.combinations(range(r), 2)
+        for s in (1, -1)
+    ]
+    if kind == "reflection":
+        roots += [_unit(r, i, 2) for i in range(r)]
+    elif d % 2:
+        roots += [_unit(r, i) for i in range(r)]
+    return roots
+
+
+@lru_cache(maxsize=64)
+def root_factor(kind: str, d: int) -> tuple[tuple[tuple[int, ...], int], ...]:
+    """The expanded product over positive roots of (1 - z^alpha), as (exponent, coefficient)."""
+    poly: dict[tuple[int, ...], int] = {(0,) * _rank(kind, d): 1}
+    for alpha in positive_roots(kind, d):
+        new = dict(poly)
+        for e, c in poly.items():
+            key = tuple(a + b for a, b in zip(e, alpha))
+            new[key] = new.get(key, 0) - c
+        poly = {e: c for e, c in new.items() if c}
+    return tuple(poly.items())
+
+
+# A Laurent polynomial in r variables is a pair of arrays (keys, coefficients), sorted by key,
+# where exponent e is encoded as key(e) = sum(e_i * base**i) with base > 2 max|e_i|:
+# the balanced base-``base`` expansion is unique, and key(e + f) = key(e) + key(f).
+
+
+def _key(e: Sequence[int], base: int) -> int:
+    return sum(x * base**i for i, x in enumerate(e))
+
+
+def _key_dtype(base: int, r: int) -> type:
+    """int64 while every key (|key| < base**r) fits, else exact Python ints."""
+    return np.int64 if base**r < 2**62 else object
+
+
+def _combine(keys: np.ndarray, coeffs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort by key and add up the coefficients of equal keys, dropping zeros."""
+    order = np.argsort(keys, kind="stable")
+    keys, coeffs = keys[order], coeffs[order]
+    if not keys.size:
+        return keys, coeffs
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sums = np.add.reduceat(coeffs, starts)
+    keep = sums != 0
+    return keys[starts][keep], sums[keep]
+
+
+def _multiply(a: tuple, b: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Product of two sparse Laurent polynomials."""
+    keys = (a[0][:, None] + b[0][None, :]).ravel()
+    return _combine(keys, (a[1][:, None] * b[1][None, :]).ravel())
+
+
+@lru_cache(maxsize=1024)
+def sym_character(kind: str, vtype: str, d: int, k: int, base: int, dtype: str) -> tuple:
+    """h_k of the eigenvalues (the character of Sym^k): the sum over multisets of k of them."""
+    values = eigenvalues(kind, vtype, d)
+    keys, coeffs = [], []
+    for multiset in itertools.combinations_with_replacement(values, k):
+        keys.append(sum(_key(e, base) for _, e in multiset))
+        coeffs.append(math.prod(s for s, _ in multiset))
+    keys_array = np.array(keys, dtype=_key_dtype(base, _rank(kind, d)))
+    return _combine(keys_array, np.array(coeffs, dtype=dtype))
+
+
+def _component_integral(kind: str, d: int, factors: tuple[tuple[str, int], ...]) -> int:
+    """Average over one component: constant term of chi * prod_{alpha > 0} (1 - z^alpha)."""
+    roots = root_factor(kind, d)
+    # keys must be unique for the exponents of chi and of the root factor alike
+    base = 2 * max([sum(k for _, k in factors)] + [abs(x) for e, _ in roots for x in e]) + 1
+    bound = 1
+    for vtype, k in factors:  # l1 norm bound of chi: the number of monomials
+        n = 1 if vtype in SCALAR_LIKE else d
+        bound *= math.comb(k + n - 1, k)
+    dtype = "int64" if bound < _INT64_COEFFICIENT_LIMIT else "object"
+    chi = (np.zeros(1, dtype=_key_dtype(base, _rank(kind, d))), np.ones(1, dtype=dtype))
+    for vtype, k in factors:
+        chi = _multiply(chi, sym_character(kind, vtype, d, k, base, dtype))
+    result = 0
+    for e, c in roots:  # the coefficient of chi at -e
+        i = int(np.searchsorted(chi[0], -_key(e, base)))
+        if i < chi[0].size and chi[0][i] == -_key(e, base):
+            result += c * int(chi[1][i])
+    return result
+
+
+def invariant_dimension(group: str | Group, factors: Sequence[tuple[str, int]]) -> int:
+    """Dimension of the invariants in the tensor product of Sym^k(V_type) over ``factors``.
+
+    ``factors`` lists ``(type, k)`` pairs; computed from the Weyl character formula of the
+    complexified group (exact integers), averaging over both components for groups with
+    reflections.
+
+    >>> invariant_dimension("O(3)", [("vector", 1)] * 4)
+    3
+    >>> invariant_dimension("SO(3)", [("vector", 1)] * 3)
+    1
+    """
+    g = parse_group(group) if isinstance(group, str) else group
+    key = tuple(sorted((t, k) for t, k in factors if k))
+    if g.reflections:
+        return _dimension_o(g.d, key)
+    return _component_integral("torus", g.d, key)
+
+
+@lru_cache(maxsize=4096)
+def _dimension_o(d: int, factors: tuple[tuple[str, int], ...]) -> int:
+    identity = _component_integral("torus", d, factors)
+    other = _component_integral("minus" if d % 2 else "reflection", d, factors)
+    if (identity + other) % 2:
+        raise ArithmeticError(f"internal error: odd sum {identity} + {other} for O({d})")
+    return (identity + other) // 2
+
+
+def block_dimension(data: dict, group: Group, beta: Sequence[int]) -> int:
+    """Point 6: the dimension of the invariants of multidegree beta (skew: antisymmetric part)."""
+    variables = data["variables"]
+    factors = [(v["type"], b) for v, b in zip(variables, beta)]
+    if data["output"] != "skew":
+        return invariant_dimension(group, factors)
+    rest = [f for v, f in zip(variables, factors) if v["role"] == "input"]
+    return invariant_dimension(group, factors) - invariant_dimension(group, rest + [("vector", 2)])
+
+
+# --------------------------------------------------------------------------- arithmetic mod p
+
+
+def _pow_mod(x: np.ndarray, e: int, p: int) -> np.ndarray:
+    """Elementwise x**e mod p for residues x (int64 with p < 2**31, or object)."""
+    result, base = np.ones_like(x), x % p
+    while e:
+        if e & 1:
+            result = result * base % p
+        base, e = base * base % p, e >> 1
+    return result
+
+
+def batched_det_mod(a: np.ndarray, p: int) -> np.ndarray:
+    """Determinants mod p of a stack (n, d, d) of square matrices, by Gaussian elimination."""
+    a = a.copy()
+    n, d, _ = a.shape
+    det, idx = np.ones(n, dtype=a.dtype), np.arange(n)
+    for k in range(d):
+        nonzero = a[:, k:, k] != 0
+        has = nonzero.any(axis=1)
+        piv = k + nonzero.argmax(axis=1)
+        row = a[idx, k].copy()
+        a[idx, k] = a[idx, piv]
+        a[idx, piv] = row
+        det = np.where(has, np.where(piv != k, (p - det) % p, det), 0)
+        pivot = np.where(has, a[:, k, k], 1)
+        det = det * pivot % p
+        factor = a[:, k + 1 :, k] * _pow_mod(pivot, p - 2, p)[:, None] % p
+        a[:, k + 1 :, k:] = (a[:, k + 1 :, k:] - factor[:, :, None] * a[:, None, k, k:] % p) % p
+    return det
+
+
+def _matmul_mod(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
+    """(a @ b) mod p; for int64 residues (p < 2**31) via exact float64 products with b's halves."""
+    if a.dtype == object:
+        return (a @ b) % p
+    af = a.astype(np.float64)
+    # each sum has inner <= _PANEL = 32 terms below 2**31 * 2**16: integers below 2**52, exact
+    high = (af @ (b >> 16).astype(np.float64)).astype(np.int64) % p
+    low = (af @ (b & 0xFFFF).astype(np.float64)).astype(np.int64)
+    return ((high << 16) + low) % p  # below 2**47 + 2**52
+
+
+def det_mod(m: np.ndarray, p: int) -> int:
+    """Determinant mod prime p of a square matrix of residues (blocked LU with row pivoting)."""
+    m, n, det = m.copy(), m.shape[0], 1
+    for k0 in range(0, n, _PANEL):
+        k1 = min(k0 + _PANEL, n)
+        for c in range(k0, k1):  # factor the panel m[k0:, k0:k1]; trailing columns wait
+            nonzero = np.flatnonzero(m[c:, c])
+            if not nonzero.size:
+                return 0
+            piv = c + int(nonzero[0])
+            if piv != c:
+                m[[c, piv], k0:] = m[[piv, c], k0:]
+                det = -det
+            pivot = int(m[c, c])
+            det = det * pivot % p
+            m[c + 1 :, c] = m[c + 1 :, c] * pow(pivot, -1, p) % p
+            update = m[c + 1 :, c, None] * m[None, c, c + 1 : k1] % p
+            m[c + 1 :, c + 1 : k1] = (m[c + 1 :, c + 1 : k1] - update) % p
+        top = m[k0:k1, k1:]  # forward substitution: top = L11^-1 top
+        for i in range(k1 - k0 - 1):
+            top[i + 1 :] = (top[i + 1 :] - m[k0 + i + 1 : k1, k0 + i, None] * top[i] % p) % p
+        m[k1:, k1:] = (m[k1:, k1:] - _matmul_mod(m[k1:, k0:k1], top, p)) % p
+    return det % p
+
+
+def generator_values(
+    data: dict, gens_raw: list[dict], group: Group, points: np.ndarray
+) -> np.ndarray:
+    """Values mod p of every generator at every point: an array of shape (points, generators)."""
+    p, d, variables = data["prime"], group.d, data["variables"]
+    offsets = _coordinate_offsets(variables, d)
+    metric = np.array([c % p for c in group.metric], dtype=points.dtype)
+    values = np.zeros((points.shape[0], len(gens_raw)), dtype=points.dtype)
+
+    def coords(v: int) -> np.ndarray:
+        return points[:, offsets[v] : offsets[v + 1]]
+
+    for i, gen in enumerate(gens_raw):
+        args = gen["args"]
+        if gen["kind"] == "scalar":
+            values[:, i] = points[:, offsets[args[0]]]
+        elif gen["kind"] == "dot":
+            products = coords(args[0]) * coords(args[1]) % p * metric % p
+            values[:, i] = products.sum(axis=1) % p
+        elif gen["kind"] == "bracket":  # the vectors are the columns
+            values[:, i] = batched_det_mod(np.stack([coords(a) for a in args], axis=2), p)
+        else:
+            values[:, i] = values[:, args[0]] * values[:, args[1]] % p
+    return values
+
+
+def evaluation_matrix(exponents: np.ndarray, values: np.ndarray, p: int) -> np.ndarray:
+    """M[r][c] = monomial exponents[c] evaluated at the point with generator values values[r]."""
+    s = values.shape[0]
+    m = np.ones((s, exponents.shape[0]), dtype=values.dtype)
+    for i in range(exponents.shape[1]):
+        cols = np.flatnonzero(exponents[:, i])
+        if cols.size:
+            powers = [np.ones(s, dtype=values.dtype)]
+            for _ in range(int(exponents[cols, i].max())):
+                powers.append(powers[-1] * values[:, i] % p)
+            m[:, cols] = m[:, cols] * np.stack(powers)[exponents[cols, i]].T % p
+    return m
+
+
+# --------------------------------------------------------------------------- per block
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What the per-block checks need, computed once per certificate."""
+
+    data: dict
+    group: Group
+    gens: list[Generator] | None
+    swap: list[tuple[int | None, int]] | None
+    values: np.ndarray | None
+    swapped_values: np.ndarray | None
+
+
+def _basis_problems(ctx: _Context, block: dict, beta: tuple[int, ...]) -> list[str]:
+    """Point 5: the basis monomials, rows and determinant of one block."""
+    basis, rows, p = block["basis"], block["rows"], ctx.data["prime"]
+    ngen, npoints = len(ctx.data["generators"]), ctx.values.shape[0]
+    if any(len(e) != ngen for e in basis):
+        return [f"exponent vectors must have {ngen} entries"]
+    if len(rows) != len(basis):
+        return [f"{len(rows)} rows for {len(basis)} basis monomials"]
+    if len(set(rows)) != len(rows) or not all(0 <= r < npoints for r in rows):
+        return ["rows must be distinct point indices"]
+    exps = np.array(basis, dtype=object).reshape(len(basis), ngen)
+    if (exps < 0).any() or (exps > sum(beta)).any():
+        return ["basis exponent out of range"]
+    exps = exps.astype(np.int64)
+    problems = []
+    nvars = len(ctx.data["variables"])
+    degrees = exps @ np.array([g.degree for g in ctx.gens], dtype=np.int64).reshape(ngen, nvars)
+    for c in np.flatnonzero((degrees != np.array(beta)).any(axis=1)):
+        problems.append(f"basis monomial {int(c)} has multidegree {degrees[c].tolist()}")
+    unusable = sorted(set(range(ngen)) - set(usable_generators(ctx.gens, ctx.group)))
+    for c, i in zip(*np.nonzero(exps[:, unusable])):
+        gen = unusable[i]
+        name = ctx.data["generators"][gen]["name"]
+        problems.append(f"basis monomial {int(c)} uses generator {gen} {name!r} of parity 1")
+    m = evaluation_matrix(exps, ctx.values[rows], p)
+    if ctx.swapped_values is not None:
+        m = (m - evaluation_matrix(exps, ctx.swapped_values[rows], p)) % p
+    det = det_mod(m, p)
+    if det != block["det"]:
+        problems.append(f"det {block['det']} recorded, {det} recomputed")
+    if det == 0:
+        problems.append("the evaluation matrix is singular mod p: basis not shown independent")
+    return problems
+
+
+def block_problems(ctx: _Context, block: dict) -> tuple[list[str], int]:
+    """All checks of one canonical block; returns (problems, recomputed dimension)."""
+    beta = tuple(block["multidegree"])
+    dim = block_dimension(ctx.data, ctx.group, beta)
+    problems = []
+    if block["dimension"] != dim:
+        problems.append(f"dimension {block['dimension']} recorded, {dim} recomputed")
+    if block["span"] != len(block["basis"]):
+        problems.append(f"span {block['span']} but {len(block['basis'])} basis monomials")
+    if block["span"] > dim:
+        problems.append(f"span {block['span']} exceeds the dimension {dim}")
+    if block["relations"] != block["candidates"] - block["span"]:
+        problems.append(
+            f"relations {block['relations']} != candidates {block['candidates']} "
+            f"- span {block['span']}"
+        )
+    if ctx.gens is not None and (ctx.data["output"] != "skew" or ctx.swap is not None):
+        usable = usable_generators(ctx.gens, ctx.group)
+        count = count_candidates(ctx.gens, beta, usable, ctx.swap)
+        if count != block["candidates"]:
+            problems.append(f"candidates {block['candidates']} recorded, {count} recounted")
+    if ctx.gens is not None and ctx.values is not None:
+        problems += _basis_problems(ctx, block, beta)
+    return [f"block {list(beta)}: {text}" for text in problems], dim
+
+
+# --------------------------------------------------------------------------- the whole certificate
+
+
+def _header_problems(data: dict, group: Group) -> tuple[list[str], bool]:
+    """Point 1 and the consistency of variables, symmetries, prime and points.
+
+    Returns the problems and whether they are fatal (nothing else can be checked).
+    """
+    if data["d"] != group.d:
+        return [f"d is {data['d']} but group {group.name} has d = {group.d}"], True
+    n = len(data["variables"])
+    if not all(0 <= i < n for cls in data["symmetries"] for i in cls):
+        return ["symmetries: variable index out of range"], True
+    antisymmetric = _antisymmetric_problem(data)
+    if antisymmetric is not None:
+        return [antisymmetric], True
+    problems = []
+    if tuple(data["metric"]) != group.metric:
+        problems.append(f"metric {data['metric']} does not match {group.name}")
+    return problems + _variable_problems(data, group) + _symmetry_problems(data), False
+
+
+def _skew_swap(data: dict, gens: list[Generator]) -> tuple[list | None, list[str]]:
+    """The permutation of the generators induced by exchanging the two dummies (skew only)."""
+    if data["output"] != "skew":
+        return None, []
+    a, b = data["antisymmetric"]
+    swap = generator_permutation(gens, {a: b, b: a})
+    missing = [i for i, (j, _) in enumerate(swap) if j is None]
+    if missing:
+        return None, [f"generators {missing}: images under exchanging the dummies are missing"]
+    return swap, []
+
+
+def _evaluate(data: dict, group: Group, problems: list[str], gens_ok: bool) -> tuple:
+    """Generator values at the points (and at the dummy-swapped points), or None if impossible.
+
+    Appends the problems with the prime and the points to ``problems``.
+    """
+    p = data["prime"]
+    shape_problems = _point_shape_problems(data, group.d)
+    problems += shape_problems or _point_range_problems(data)
+    if not is_prime(p):
+        problems.append(f"prime {p} is not prime")
+        return None, None
+    if not gens_ok or shape_problems:
+        return None, None
+    dtype = np.int64 if p < _INT64_PRIME_LIMIT else object
+    raw = [[c % p for c in point] for point in data["points"]]
+    width = _coordinate_offsets(data["variables"], group.d)[-1]
+    points = np.array(raw, dtype=dtype).reshape(len(raw), width)
+    values = generator_values(data, data["generators"], group, points)
+    if data["output"] != "skew":
+        return values, None
+    offsets = _coordinate_offsets(data["variables"], group.d)
+    a, b = data["antisymmetric"]
+    swapped = points.copy()
+    swapped[:, offsets[a] : offsets[a + 1]] = points[:, offsets[b] : offsets[b + 1]]
+    swapped[:, offsets[b] : offsets[b + 1]] = points[:, offsets[a] : offsets[a + 1]]
+    return values, generator_values(data, data["generators"], group, swapped)
+
+
+def check_certificate(cert: dict | str | os.PathLike) -> CheckResult:
+    """Re-check a certificate (a dict, JSON text, or a path to a JSON file).
+
+    Raises CertificateError if ``cert`` is not structurally a certificate; otherwise returns a
+    CheckResult listing every mismatch.  A one-variable example, O(1) acting on ``v`` by ``±1``:
+
+    >>> block = lambda beta, dim, basis, det: {"multidegree": [beta], "dimension": dim,
+    ...     "candidates": dim, "span": dim, "relations": 0, "basis": basis,
+    ...     "rows": [0] * dim, "det": det}
+    >>> cert = {"format": "invariants-certificate", "version": 1, "group": "O(1)", "d": 1,
+    ...     "metric": [1], "inputs": [{"name": "v", "type": "vector"}], "output": "scalar",
+    ...     "degree": 2, "variables": [{"name": "v", "type": "vector", "role": "input",
+    ...     "degree": None}], "antisymmetric": None, "symmetries": [], "prime": 101,
+    ...     "points": [[3]], "generators": [{"name": "v.v", "kind": "dot", "args": [0, 0]}],
+    ...     "blocks": [block(0, 1, [[0]], 1), block(1, 0, [], 1), block(2, 1, [[1]], 9)],
+    ...     "complete": True}
+    >>> check_certificate(cert)
+    CheckResult(ok=True, problems=(), blocks_checked=3)
+    >>> cert["blocks"][2]["det"] = 10
+    >>> check_certificate(cert).problems
+    ('block [2]: det 10 recorded, 9 recomputed',)
+    """
+    data = load_certificate(cert)
+    group = validate_structure(data)
+    problems, fatal = _header_problems(data, group)
+    if fatal:
+        return CheckResult(False, tuple(problems), 0)
+    gens, gen_problems = analyse_generators(data, group)
+    problems += gen_problems
+    swap = None
+    if gens is not None:
+        problems += closure_problems(data, gens)
+        swap, swap_problems = _skew_swap(data, gens)
+        problems += swap_problems
+    values, swapped = _evaluate(data, group, problems, gens is not None)
+    expected = canonical_multidegrees(data)
+    problems += block_set_problems(data, expected)
+    ctx = _Context(data, group, gens, swap, values, swapped)
+    wanted, complete, checked = set(expected), True, 0
+    for block in data["blocks"]:
+        if tuple(block["multidegree"]) not in wanted:
+            continue
+        block_issues, dim = block_problems(ctx, block)
+        problems += block_issues
+        complete &= block["span"] == dim
+        checked += 1
+    if data["complete"] != complete:
+        problems.append(f"complete is {data['complete']}, but the blocks say {complete}")
+    return CheckResult(not problems, tuple(problems), checked)
