@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
 import sympy
 
 from .groups import Group
@@ -33,12 +34,14 @@ class BasisTerm:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Basis:
     """A linearly independent set spanning all invariants (equivariants) up to ``degree``."""
 
     report: VerificationReport = field(repr=False)
     terms: tuple[BasisTerm, ...]
+    #: Derived scalar inputs (``"norms"``, ``"cosines"``; see :mod:`invariants.features`).
+    features: tuple[str, ...] = ()
 
     @property
     def problem(self) -> Problem:
@@ -83,16 +86,47 @@ class Basis:
         """Each term as a SymPy scalar or ``Matrix`` in the input coordinates."""
         return [to_tensor(self.problem, phi) for phi in self.invariants]
 
+    # --- kernels and features (see invariants.kernels, invariants.features) -------------------
 
-def basis(group, inputs, output: str = "scalar", degree: int = 4, *, seed: int = 0) -> Basis:
+    @property
+    def data_inputs(self):
+        """The inputs a kernel takes: the problem's inputs without the derived feature inputs."""
+        from .features import data_inputs
+
+        return data_inputs(self.problem, self.features)
+
+    def lambdify(self, backend: str = "numpy", dtype=np.float64):
+        """A compiled batched evaluator of every term (:func:`invariants.kernels.compile_kernel`).
+
+        >>> import numpy as np
+        >>> K = basis("O(3)", "p:vector", output="vector", degree=3).lambdify()
+        >>> K(p=np.ones((10, 3))).shape
+        (10, 2, 3)
+        """
+        from .kernels import compile_kernel
+
+        return compile_kernel(self, backend, dtype)
+
+
+def basis(
+    group, inputs, output: str = "scalar", degree: int = 4, *, seed: int = 0, features=()
+) -> Basis:
     """A basis of the invariant (``output="scalar"``) or equivariant polynomials of degree at
     most ``degree``, ordered by degree, then multidegree, then generator order.
+
+    ``features`` (``"norms"``, ``"cosines"``) adds derived scalar inputs ``norm_<v>`` and
+    ``cos_<a>_<b>``: the basis is that of the extended inputs, and its kernel computes them from
+    the vectors (:mod:`invariants.features`).
 
     Raises :class:`~invariants.InvariantsError` if the generators do not span (never expected
     for the groups and inputs supported; the verification decides).
     """
     from .errors import InvariantsError
+    from .features import extend_inputs, parse_features
 
+    features = parse_features(features)
+    if features:
+        inputs, _ = extend_inputs(group, inputs, features)
     report = verify(group, inputs, output, degree, seed=seed)
     if not report.complete:
         raise InvariantsError("the generators do not span every block; see verify()")
@@ -108,7 +142,7 @@ def basis(group, inputs, output: str = "scalar", degree: int = 4, *, seed: int =
             monomials = [_permute(problem, m, rep, beta) for m in monomials]
         for m in sorted(monomials, key=lambda m: tuple(-e for e in m)):
             terms.append(BasisTerm(m, input_multidegree(problem, beta), _name(problem, names, m)))
-    return Basis(report, tuple(terms))
+    return Basis(report, tuple(terms), features)
 
 
 def _all_multidegrees(problem: Problem, degree: int):
@@ -136,7 +170,9 @@ def _permute(problem: Problem, monomial, rep, beta) -> tuple[int, ...]:
 
 
 def _name(problem: Problem, names: list[str], monomial) -> str:
-    dummies = {v.name for v in problem.variables if v.role == "dummy"}
+    """``scalar part * seed``; two seeds are written in the order of their dummies (u, then w):
+    ``a⊗b`` (symmetrized for ``sym``) or ``a∧b = ½(a⊗b − b⊗a)`` for ``skew``."""
+    dummies = [v.name for v in problem.variables if v.role == "dummy"]
     scalars, seeds = [], []
     for g, e in zip(problem.generators, monomial):
         if not e:
@@ -147,29 +183,35 @@ def _name(problem: Problem, names: list[str], monomial) -> str:
             scalars.append(text + (f"^{e}" if e > 1 else ""))
         else:
             seeds.extend([seed] * e)
-    if len(seeds) == 2:
-        seeds = [f"{seeds[0]}⊗{seeds[1]}"]
-    parts = scalars + seeds
+    seeds.sort(key=lambda s: s[1])
+    words = [name for name, _ in seeds if name]
+    if len(words) == 2:
+        words = [f"{words[0]}{'∧' if problem.output == 'skew' else '⊗'}{words[1]}"]
+    parts = scalars + words
     return "*".join(parts) if parts else "1"
 
 
-def _seed_name(problem: Problem, g, dummies: set[str]) -> str | None:
+def _seed_name(problem: Problem, g, dummies: list[str]) -> tuple[str, int] | None:
+    """Name of the dummy-carrying factor of a generator and the first dummy slot it uses."""
     variables = problem.variables
     if g.kind == "product":
         a, b = (problem.generators[i] for i in g.args)
         sa, sb = _seed_name(problem, a, dummies), _seed_name(problem, b, dummies)
         if sa is None and sb is None:
             return None
-        scalar = a if sa is None else b
-        seed = sa if sb is None else sb
-        return f"{scalar.name}*{seed}"
+        scalar, (seed, slot) = (b, sa) if sb is None else (a, sb)
+        text = scalar.name if scalar.kind == "scalar" else f"({scalar.name})"
+        return (f"{text}*{seed}" if seed else text), slot
     names = [variables[i].name for i in g.args]
-    if not dummies.intersection(names):
+    used = [dummies.index(n) for n in names if n in dummies]
+    if not used:
         return None
+    if g.kind == "scalar":  # a pseudoscalar output: the dummy is a number
+        return "", 0
     if g.kind == "dot":
         rest = [n for n in names if n not in dummies]
-        return rest[0] if rest else "η"
-    return "[" + ",".join("·" if n in dummies else n for n in names) + "]"
+        return (rest[0] if rest else "η"), min(used)
+    return "[" + ",".join("·" if n in dummies else n for n in names) + "]", min(used)
 
 
 def to_tensor(problem: Problem, phi: sympy.Expr):

@@ -85,3 +85,17 @@ def _absolute(expr, syms):
         return sympy.Integer(0)
     poly = sympy.Poly(expr, *syms)
     return sum(abs(c) * sympy.Mul(*(s**e for s, e in zip(syms, m))) for m, c in poly.terms())
+
+
+def transform_output(output: str, g: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """ρ(g) on output values with any leading batch axes: ``(..., *tensor)``."""
+    det = np.linalg.det(g)
+    if output == "scalar":
+        return value
+    if output == "pseudoscalar":
+        return det * value
+    if output == "vector":
+        return value @ g.T
+    if output == "pseudovector":
+        return det * (value @ g.T)
+    return g @ value @ g.T

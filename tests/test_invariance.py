@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from invariants import basis
 from invariants.problem import make_problem
-from tests.conftest import GROUPS, act, evaluator, random_values
+from tests.conftest import GROUPS, act, evaluator, random_values, transform_output
 
 SPECS = [
     "p,q,r:vector",
@@ -18,19 +18,6 @@ SPECS = [
     "a,b:pseudovector",
 ]
 OUTPUTS = ["scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "matrix"]
-
-
-def transform_output(output: str, g: np.ndarray, value: np.ndarray) -> np.ndarray:
-    det = np.linalg.det(g)
-    if output == "scalar":
-        return value
-    if output == "pseudoscalar":
-        return det * value
-    if output == "vector":
-        return g @ value
-    if output == "pseudovector":
-        return det * (g @ value)
-    return g @ value @ g.T
 
 
 @settings(max_examples=40, deadline=None)
