@@ -11,9 +11,11 @@ True
 from .basis import Basis, BasisTerm, basis
 from .counting import character_dimension
 from .errors import InvariantsError
+from .fitting import FittedModel, fit, fit_cv
 from .generators import ScalarGenerator, generators
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs
+from .kernels import compile_kernel, export_module
 from .relations import Relation
 from .verify import VerificationReport, verify
 
@@ -34,6 +36,9 @@ def check(certificate):
 
 __all__ = [
     "Basis",
+    "FittedModel",
+    "fit",
+    "fit_cv",
     "BasisTerm",
     "basis",
     "Group",
@@ -44,6 +49,8 @@ __all__ = [
     "VerificationReport",
     "character_dimension",
     "check",
+    "compile_kernel",
+    "export_module",
     "generators",
     "parse_group",
     "parse_inputs",

@@ -1,7 +1,7 @@
 """The ``invariants`` command.
 
-Sub-commands: ``generators``, ``verify``, ``check``. Bad input prints one line on stderr and exits
-with status 2; a certificate that does not check exits with status 1.
+Sub-commands: ``generators``, ``verify``, ``check``, ``basis``, ``export``. Bad input prints one
+line on stderr and exits with status 2; a certificate that does not check exits with status 1.
 """
 
 from __future__ import annotations
@@ -53,6 +53,24 @@ def _parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser("check", help="re-check a certificate independently")
     chk.add_argument("certificate", help="a certificate file written by 'verify --certificate'")
+
+    # --- kernels: `basis` lists the terms, `export` writes a standalone NumPy module ----------
+    bas = sub.add_parser("basis", help="list the terms of a verified basis")
+    exp = sub.add_parser("export", help="write a standalone NumPy module evaluating a basis")
+    for p in (bas, exp):
+        p.add_argument("group")
+        p.add_argument("inputs")
+        p.add_argument("--output", default="scalar", choices=OUTPUT_TYPES)
+        p.add_argument("--degree", type=int, default=4, help="maximal total degree (default 4)")
+        p.add_argument(
+            "--features",
+            default="",
+            metavar="LIST",
+            help="derived scalar inputs, comma-separated: norms, cosines",
+        )
+    bas.add_argument("--json", action="store_true", help="print the terms as JSON")
+    exp.add_argument("-o", "--out", required=True, metavar="FILE.py", help="file to write")
+    exp.add_argument("--dtype", default="float64", choices=("float64", "float32"))
     return parser
 
 
@@ -64,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
             return _generators(args)
         if args.command == "verify":
             return _verify(args)
+        if args.command == "basis":
+            return _basis(args)
+        if args.command == "export":
+            return _export(args)
         return _check(args)
     except InvariantsError as exc:
         print(f"invariants: error: {exc}", file=sys.stderr)
@@ -200,6 +222,65 @@ def _check(args) -> int:
         print(f"MISMATCH: {problem}")
     print(f"FAILED: {len(result.problems)} problem(s)")
     return 1
+
+
+def _make_basis(args):
+    from .basis import basis
+
+    features = tuple(f.strip() for f in args.features.split(",") if f.strip())
+    return basis(args.group, args.inputs, output=args.output, degree=args.degree, features=features)
+
+
+def _basis(args) -> int:
+    B = _make_basis(args)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "group": B.group.name,
+                    "inputs": [{"name": i.name, "type": i.type} for i in B.data_inputs],
+                    "features": list(B.features),
+                    "output": B.output,
+                    "degree": B.degree,
+                    "terms": [
+                        {
+                            "index": k,
+                            "degree": sum(t.multidegree),
+                            "multidegree": list(t.multidegree),
+                            "name": t.name,
+                        }
+                        for k, t in enumerate(B.terms)
+                    ],
+                },
+                indent=1,
+            )
+        )
+        return 0
+    inputs = "; ".join(f"{i.name}:{i.type}" for i in B.data_inputs)
+    features = f" (features: {', '.join(B.features)})" if B.features else ""
+    print(
+        f"group {B.group.name}, inputs {inputs}{features}, output {B.output}, "
+        f"degree <= {B.degree}: {len(B)} terms"
+    )
+    print(f"{'index':>5}  {'degree':>6}  term")
+    for k, t in enumerate(B.terms):
+        print(f"{k:>5}  {sum(t.multidegree):>6}  {t.name}")
+    return 0
+
+
+def _export(args) -> int:
+    from .kernels import export_module
+
+    B = _make_basis(args)
+    text = export_module(B, dtype=args.dtype)  # before opening the file: nothing written on error
+    try:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise InvariantsError(f"cannot write {args.out!r}: {exc.strerror or exc}") from None
+    names = ", ".join(i.name for i in B.data_inputs)
+    print(f"wrote {args.out}: evaluate({names}) gives {len(B)} {B.output} terms")
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover
