@@ -55,7 +55,8 @@ EXPANSION_LIMIT = 60
 
 
 def handwritten(B):
-    """A direct NumPy evaluation of ``B``: Gram by einsum, each term by ``np.prod`` of powers."""
+    """A direct NumPy evaluation of ``B``: Gram by einsum, then a product tree (each scalar
+    monomial is a cached parent monomial times one generator), then the seeds, stacked."""
     problem = B.problem
     gens, variables = problem.generators, problem.variables
     d = problem.group.d
@@ -100,12 +101,18 @@ def handwritten(B):
         G = np.einsum("...ai,...bi->...ab", V * eta, V)
         batch = G.shape[:-2]
         out = []
+        tree = {(): np.ones(batch)}
+
+        def factor(kind, a):
+            return G[..., position[a[0]], position[a[1]]] if kind == "dot" else X[name(a[0])]
+
+        def monomial(factors):
+            if factors not in tree:
+                tree[factors] = monomial(factors[:-1]) * factor(*factors[-1])
+            return tree[factors]
+
         for scalars, seeds in terms:
-            powers = [
-                (G[..., position[a[0]], position[a[1]]] if kind == "dot" else X[name(a[0])]) ** e
-                for kind, a, e in scalars
-            ]
-            m = np.prod(powers, axis=0) if powers else np.ones(batch)
+            m = monomial(tuple(sorted((k, a) for k, a, e in scalars for _ in range(e))))
             if not seeds:  # scalar output
                 out.append(m)
             elif len(seeds) == 1 and seeds[0] is not None:  # a vector seed a·u
