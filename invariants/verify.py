@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .counting import character_dimension
+from .errors import InvariantsError
 from .groups import Group
 from .inputs import Input
 from .modular import PRIME
@@ -187,6 +188,8 @@ def verify(
     [(0, 0, 0), (1, 2, 2), (2, 1, 1), (3, 6, 6)]
     """
     problem = make_problem(group, inputs, output)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
     return verify_problem(
         problem, check_degree(degree), seed=seed, progress=progress, cross_check=cross_check
     )
