@@ -211,6 +211,8 @@ def verify_problem(
     dims = [
         character_dimension(family, d, types, beta, problem.antisymmetric, bound) for beta in blocks
     ]
+    if cross_check:
+        _cross_check(problem, blocks, dims)
     rng = np.random.default_rng(seed)
     margin = 4
     points = sample_points(problem, 2 * max(dims, default=0) + 2 * margin, rng)

@@ -58,3 +58,16 @@ def test_verify_cross_check(group, output):
 
     r = verify(group, "p,q:vector; s:pseudoscalar", output=output, degree=3, cross_check=True)
     assert r.complete
+
+
+def test_cross_check_detects_a_disagreement(monkeypatch):
+    import invariants.constraints as constraints
+    from invariants import verify
+
+    real = constraints.constraint_dimension
+    monkeypatch.setattr(
+        constraints, "constraint_dimension", lambda *a, **k: real(*a, **k) + (sum(a[3]) == 4)
+    )
+    with pytest.raises(RuntimeError, match="characters give"):
+        verify("O(3)", "p,q:vector", degree=4, cross_check=True)
+    verify("O(3)", "p,q:vector", degree=3, cross_check=True)  # below the faked block: fine
