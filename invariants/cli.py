@@ -11,7 +11,7 @@ import json
 import sys
 import time
 
-from .errors import InvariantsError
+from .errors import CountMismatchError, InvariantsError
 from .inputs import OUTPUT_TYPES
 
 
@@ -90,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
     except InvariantsError as exc:
         print(f"invariants: error: {exc}", file=sys.stderr)
         return 2
+    except CountMismatchError as exc:
+        print(f"invariants: error: the two dimension counts disagree: {exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         print("\ninvariants: interrupted", file=sys.stderr)
         return 130
@@ -242,6 +245,7 @@ def _basis(args) -> int:
                     "features": list(B.features),
                     "output": B.output,
                     "degree": B.degree,
+                    "multidegree_order": [i.name for i in B.problem.inputs],
                     "terms": [
                         {
                             "index": k,
@@ -253,6 +257,7 @@ def _basis(args) -> int:
                     ],
                 },
                 indent=1,
+                ensure_ascii=False,
             )
         )
         return 0
@@ -260,7 +265,7 @@ def _basis(args) -> int:
     features = f" (features: {', '.join(B.features)})" if B.features else ""
     print(
         f"group {B.group.name}, inputs {inputs}{features}, output {B.output}, "
-        f"degree <= {B.degree}: {len(B)} terms"
+        f"degree <= {B.degree}: {len(B)} term{'s' * (len(B) != 1)}"
     )
     print(f"{'index':>5}  {'degree':>6}  term")
     for k, t in enumerate(B.terms):

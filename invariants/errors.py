@@ -7,3 +7,10 @@ whose message names the bad value and says what is accepted.
 
 class InvariantsError(ValueError):
     """Bad input to an ``invariants`` function: the message says what was wrong."""
+
+
+class CountMismatchError(RuntimeError):
+    """Two independent dimension counts disagree (``verify(..., cross_check=True)``).
+
+    This is never expected; it would mean a bug in one of the two counting methods.
+    """

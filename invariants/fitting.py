@@ -215,7 +215,7 @@ def _seed_symbol(output: str, dummies: list[int], seeds) -> sympy.Expr:
         return sympy.Symbol(seeds[0][1])
     if output in ("matrix", "skew"):  # order the factors by dummy: u (rows) before w (columns)
         seeds = sorted(seeds, key=lambda s: dummies.index(s[0][0]))
-    return sympy.Symbol("⊗".join(name for _, name in seeds))
+    return sympy.Symbol(("∧" if output == "skew" else "⊗").join(name for _, name in seeds))
 
 
 # --------------------------------------------------------------------------------------------

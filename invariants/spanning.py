@@ -86,7 +86,7 @@ def _antisymmetric_classes(problem: Problem, monomials: np.ndarray) -> np.ndarra
         seen.add(image_key)
         if image_key == key and sign == 1:
             continue  # m − swap(m) = 0
-        keep.append(min(key, image_key))
+        keep.append(max(key, image_key))  # the earlier input in the first slot: p∧q
     return np.array(sorted(set(keep), key=lambda k: keep.index(k)), dtype=np.int64).reshape(
         -1, monomials.shape[1]
     )

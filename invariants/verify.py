@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .counting import character_dimension
-from .errors import InvariantsError
+from .errors import CountMismatchError, InvariantsError
 from .groups import Group
 from .inputs import Input
 from .modular import PRIME
@@ -181,7 +181,8 @@ def verify(
     ``output`` other than ``"scalar"`` verifies equivariant maps of that type (seeds times
     scalars), through the dummy-variable encoding of :mod:`invariants.problem`.
     ``cross_check=True`` also counts every block by linear constraints mod ``p``
-    (:mod:`invariants.constraints`) and raises ``RuntimeError`` if the two counts differ.
+    (:mod:`invariants.constraints`) and raises
+    :class:`~invariants.errors.CountMismatchError` if the two counts differ.
 
     >>> r = verify("SO(3)", "p,q:vector", output="vector", degree=3)
     >>> [(d.degree, d.dimension, d.span) for d in r.degrees]
@@ -248,8 +249,9 @@ def _cross_check(problem: Problem, blocks, dims) -> None:
             problem.group.family, problem.group.d, types, beta, problem.antisymmetric
         )
         if other != dim:
-            raise RuntimeError(
-                f"block {beta}: characters give {dim}, constraints mod p give {other}"
+            where = list(input_multidegree(problem, beta))
+            raise CountMismatchError(
+                f"multidegree {where}: characters give {dim}, constraints mod p give {other}"
             )
 
 
