@@ -18,6 +18,7 @@ import time
 
 import numpy as np
 
+from invariants.blocks import compositions
 from invariants.counting import character_dimension
 from invariants.modular import PRIME
 from invariants.problem import make_problem
@@ -27,7 +28,7 @@ from invariants.spanning import (
     generator_values,
     sample_points,
 )
-from invariants.verify import _compositions, verify
+from invariants.verify import verify
 
 
 def clear_caches() -> None:
@@ -75,7 +76,7 @@ def baseline_verify(group: str, spec: str, degree: int) -> bool:
     """Every multidegree separately (no symmetry), pure-Python rank mod p."""
     problem = make_problem(group, spec)
     types = [v.type for v in problem.variables]
-    blocks = [b for t in range(degree + 1) for b in _compositions(t, len(types))]
+    blocks = [b for t in range(degree + 1) for b in compositions(t, len(types))]
     dims = [character_dimension(problem.group.family, problem.group.d, types, b) for b in blocks]
     points = sample_points(problem, max(dims) + 4, np.random.default_rng(0))
     values = generator_values(problem, points)

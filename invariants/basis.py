@@ -20,9 +20,16 @@ from functools import cached_property
 import numpy as np
 import sympy
 
+from .blocks import (
+    all_multidegrees,
+    canonical,
+    input_multidegree,
+    permutation_to,
+    permute_monomial,
+)
 from .groups import Group
 from .problem import Problem
-from .verify import VerificationReport, canonical, input_multidegree, verify
+from .verify import VerificationReport, verify
 
 
 @dataclass(frozen=True)
@@ -134,39 +141,16 @@ def basis(
     by_beta = {b.multidegree: b for b in report.canonical}
     names = [g.name for g in problem.generators]
     terms = []
-    for beta in _all_multidegrees(problem, degree):
+    for beta in all_multidegrees(problem, degree):
         rep = canonical(problem, beta)
         block = by_beta[rep]
         monomials = [tuple(int(e) for e in block.candidates[i]) for i in block.basis]
         if rep != beta:
-            monomials = [_permute(problem, m, rep, beta) for m in monomials]
+            perm = permutation_to(problem, beta)
+            monomials = [permute_monomial(problem, m, perm)[0] for m in monomials]
         for m in sorted(monomials, key=lambda m: tuple(-e for e in m)):
             terms.append(BasisTerm(m, input_multidegree(problem, beta), _name(problem, names, m)))
     return Basis(report, tuple(terms), features)
-
-
-def _all_multidegrees(problem: Problem, degree: int):
-    from .verify import _compositions
-
-    inputs = problem.input_variables
-    for total in range(degree + 1):
-        for combo in _compositions(total, len(inputs)):
-            beta = [v.degree or 0 for v in problem.variables]
-            for i, k in zip(inputs, combo):
-                beta[i] = k
-            yield tuple(beta)
-
-
-def _permute(problem: Problem, monomial, rep, beta) -> tuple[int, ...]:
-    perm = {}
-    for cls in problem.symmetries:
-        order = sorted(cls, key=lambda i: (-beta[i], i))
-        perm.update(dict(zip(cls, order)))
-    image = [0] * len(monomial)
-    for g, e in enumerate(monomial):
-        if e:
-            image[problem.permute_generator(g, perm)[0]] += e
-    return tuple(image)
 
 
 def _name(problem: Problem, names: list[str], monomial) -> str:

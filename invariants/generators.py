@@ -38,7 +38,7 @@ def generators(group: str | Group, inputs) -> tuple[ScalarGenerator, ...]:
     For groups with reflections only products of even parity are invariant; odd scalars (brackets,
     pseudoscalars) appear in pairs.
     """
-    from .verify import input_multidegree
+    from .blocks import input_multidegree
 
     problem = make_problem(group, inputs, "scalar")
     exprs = problem.generator_expressions()

@@ -20,6 +20,7 @@ import flint
 import numpy as np
 import sympy
 
+from .blocks import canonical, input_multidegree, permutation_to, permute_monomial
 from .problem import Problem
 from .spanning import swap_map
 
@@ -65,8 +66,6 @@ def find_relations(report, limit: int = 10, max_candidates: int = 600) -> list[R
     ``max_candidates`` candidates. For ``skew`` outputs every relation is listed (no
     minimality filter).
     """
-    from .verify import canonical, input_multidegree
-
     problem: Problem = report.problem
     gens = problem.generators
     dummies = [i for i, v in enumerate(problem.variables) if v.role == "dummy"]
@@ -101,7 +100,7 @@ def find_relations(report, limit: int = 10, max_candidates: int = 600) -> list[R
                 gamma = tuple(b - e for b, e in zip(block.multidegree, gens[k].multidegree))
                 if min(gamma) < 0:
                     continue
-                for rel in _relations_of(problem, spaces, canonical, gamma):
+                for rel in _relations_of(problem, spaces, gamma):
                     old.append({_bump(m, k): c for m, c in rel.items()})
             new = _independent_of(old, relations, {m: j for j, m in enumerate(keys)})
         checker = checker or _SymbolicChecker(problem)
@@ -125,28 +124,18 @@ def _bump(monomial: tuple[int, ...], k: int) -> tuple[int, ...]:
     return tuple(e + (i == k) for i, e in enumerate(monomial))
 
 
-def _relations_of(problem, spaces, canonical, gamma):
+def _relations_of(problem, spaces, gamma):
     """Relations of any block, by permuting those of its canonical representative."""
     rep = canonical(problem, gamma)
     if rep == gamma:
         return spaces[rep]
-    perm = {}
-    for cls in problem.symmetries:
-        order = sorted(cls, key=lambda i: (-gamma[i], i))
-        perm.update(dict(zip(cls, order)))
-    images = [problem.permute_generator(g, perm) for g in range(len(problem.generators))]
+    perm = permutation_to(problem, gamma)
     out = []
     for rel in spaces[rep]:
         new = {}
         for m, c in rel.items():
-            image = [0] * len(m)
-            sign = 1
-            for g, e in enumerate(m):
-                if e:
-                    target, s = images[g]
-                    image[target] += e
-                    sign *= s**e
-            new[tuple(image)] = sign * c
+            image, sign = permute_monomial(problem, m, perm)
+            new[image] = sign * c
         out.append(new)
     return out
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .blocks import all_multidegrees, canonical, canonical_multidegrees, input_multidegree
 from .counting import character_dimension
 from .errors import CountMismatchError, InvariantsError
 from .groups import Group
@@ -39,8 +40,30 @@ from .spanning import (
 Progress = Callable[[int, int], None]
 
 
+class _Counts:
+    """Shared by the rows of a report: ``dimension`` of the space, ``span`` of the candidates,
+    number of ``candidates`` and of ``relations`` among them."""
+
+    dimension: int
+    span: int
+    candidates: int
+    relations: int
+
+    @property
+    def complete(self) -> bool:
+        return self.span == self.dimension
+
+    def _counts(self) -> dict:
+        return {
+            "dimension": self.dimension,
+            "span": self.span,
+            "candidates": self.candidates,
+            "relations": self.relations,
+        }
+
+
 @dataclass(frozen=True)
-class BlockResult:
+class BlockResult(_Counts):
     """Numbers for one multidegree (over the inputs, in the order they were written)."""
 
     multidegree: tuple[int, ...]
@@ -49,22 +72,12 @@ class BlockResult:
     candidates: int
     relations: int
 
-    @property
-    def complete(self) -> bool:
-        return self.span == self.dimension
-
     def as_dict(self) -> dict:
-        return {
-            "multidegree": list(self.multidegree),
-            "dimension": self.dimension,
-            "span": self.span,
-            "candidates": self.candidates,
-            "relations": self.relations,
-        }
+        return {"multidegree": list(self.multidegree), **self._counts()}
 
 
 @dataclass(frozen=True)
-class DegreeResult:
+class DegreeResult(_Counts):
     """Numbers for one total degree (sums over its multidegrees)."""
 
     degree: int
@@ -73,18 +86,8 @@ class DegreeResult:
     candidates: int
     relations: int
 
-    @property
-    def complete(self) -> bool:
-        return self.span == self.dimension
-
     def as_dict(self) -> dict:
-        return {
-            "degree": self.degree,
-            "dimension": self.dimension,
-            "span": self.span,
-            "candidates": self.candidates,
-            "relations": self.relations,
-        }
+        return {"degree": self.degree, **self._counts()}
 
 
 @dataclass(frozen=True)
@@ -263,88 +266,31 @@ def _empty(beta, dim, cands) -> CanonicalBlock:
     return CanonicalBlock(beta, dim, cands, 0, (), (), 1)
 
 
-def canonical_multidegrees(problem: Problem, degree: int) -> list[tuple[int, ...]]:
-    """Multidegrees over the variables, one per orbit of the interchangeable-input symmetry,
-    by total degree, with dummies at their fixed degree.
-
-    >>> p = make_problem("O(3)", "p,q:vector", "vector")
-    >>> canonical_multidegrees(p, 2)
-    [(0, 0, 1), (1, 0, 1), (2, 0, 1), (1, 1, 1)]
-    """
-    variables = problem.variables
-    inputs = problem.input_variables
-    out = []
-    for total in range(degree + 1):
-        for combo in _compositions(total, len(inputs)):
-            beta = [v.degree or 0 for v in variables]
-            for i, k in zip(inputs, combo):
-                beta[i] = k
-            beta = tuple(beta)
-            if canonical(problem, beta) == beta:
-                out.append(beta)
-    return out
-
-
-def _compositions(total: int, parts: int):
-    if parts == 0:
-        if total == 0:
-            yield ()
-        return
-    for first in range(total, -1, -1):
-        for rest in _compositions(total - first, parts - 1):
-            yield (first,) + rest
-
-
-def canonical(problem: Problem, beta: tuple[int, ...]) -> tuple[int, ...]:
-    """The representative of ``beta``: non-increasing within each symmetry class."""
-    out = list(beta)
-    for cls in problem.symmetries:
-        for i, k in zip(cls, sorted((beta[i] for i in cls), reverse=True)):
-            out[i] = k
-    return tuple(out)
-
-
-def input_multidegree(problem: Problem, beta: tuple[int, ...]) -> tuple[int, ...]:
-    """A multidegree over variables, expressed over the inputs as written (the origin of a
-    translation group gets 0: degrees of positions are degrees in ``x_i − x_1``)."""
-    out = [0] * len(problem.inputs)
-    for i, v in enumerate(problem.variables):
-        if v.role == "input":
-            out[v.source] = beta[i]
-    return tuple(out)
-
-
 def _report(problem, degree, canonical_blocks, points) -> VerificationReport:
     by_beta = {b.multidegree: b for b in canonical_blocks}
-    variables = problem.variables
-    inputs = problem.input_variables
     blocks = []
-    for total in range(degree + 1):
-        for combo in _compositions(total, len(inputs)):
-            beta = [v.degree or 0 for v in variables]
-            for i, k in zip(inputs, combo):
-                beta[i] = k
-            c = by_beta[canonical(problem, tuple(beta))]
-            blocks.append(
-                BlockResult(
-                    input_multidegree(problem, tuple(beta)),
-                    c.dimension,
-                    c.span,
-                    len(c.candidates),
-                    len(c.candidates) - c.span,
-                )
+    for beta in all_multidegrees(problem, degree):
+        c = by_beta[canonical(problem, beta)]
+        blocks.append(
+            BlockResult(
+                multidegree=input_multidegree(problem, beta),
+                dimension=c.dimension,
+                span=c.span,
+                candidates=len(c.candidates),
+                relations=len(c.candidates) - c.span,
             )
+        )
     blocks.sort(key=lambda b: (sum(b.multidegree), tuple(-k for k in b.multidegree)))
     degrees = []
     for t in range(degree + 1):
         rows = [b for b in blocks if sum(b.multidegree) == t]
         degrees.append(
             DegreeResult(
-                t,
-                sum(b.dimension for b in rows),
-                sum(b.span for b in rows),
-                sum(b.candidates for b in rows),
-                sum(b.relations for b in rows),
+                degree=t,
+                dimension=sum(b.dimension for b in rows),
+                span=sum(b.span for b in rows),
+                candidates=sum(b.candidates for b in rows),
+                relations=sum(b.relations for b in rows),
             )
         )
     return VerificationReport(

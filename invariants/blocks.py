@@ -1,0 +1,91 @@
+"""Multidegree bookkeeping: which blocks exist, their canonical representatives, and how the
+permutations of interchangeable inputs move blocks and monomials in the generators.
+
+Permuting inputs of the same type is a ring automorphism that commutes with the group and maps
+generators to generators (brackets up to sign), so blocks in one orbit have the same numbers and
+their bases and relations are images of each other.
+
+>>> from invariants.problem import make_problem
+>>> p = make_problem("O(3)", "p,q:vector", "vector")
+>>> canonical_multidegrees(p, 2)
+[(0, 0, 1), (1, 0, 1), (2, 0, 1), (1, 1, 1)]
+>>> canonical(p, (0, 2, 1))
+(2, 0, 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .problem import Problem
+
+
+def compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
+    """All tuples of ``parts`` non-negative integers summing to ``total`` (descending lex)."""
+    if parts == 0:
+        if total == 0:
+            yield ()
+        return
+    for first in range(total, -1, -1):
+        for rest in compositions(total - first, parts - 1):
+            yield (first,) + rest
+
+
+def all_multidegrees(problem: Problem, degree: int) -> Iterator[tuple[int, ...]]:
+    """Every multidegree over the variables with input degrees summing to at most ``degree``,
+    by total degree, with dummies at their fixed degree."""
+    inputs = problem.input_variables
+    for total in range(degree + 1):
+        for combo in compositions(total, len(inputs)):
+            beta = [v.degree or 0 for v in problem.variables]
+            for i, k in zip(inputs, combo):
+                beta[i] = k
+            yield tuple(beta)
+
+
+def canonical(problem: Problem, beta: tuple[int, ...]) -> tuple[int, ...]:
+    """The representative of ``beta``: non-increasing within each symmetry class."""
+    out = list(beta)
+    for cls in problem.symmetries:
+        for i, k in zip(cls, sorted((beta[i] for i in cls), reverse=True)):
+            out[i] = k
+    return tuple(out)
+
+
+def canonical_multidegrees(problem: Problem, degree: int) -> list[tuple[int, ...]]:
+    """One multidegree per orbit of the interchangeable-input symmetry, by total degree."""
+    return [b for b in all_multidegrees(problem, degree) if canonical(problem, b) == b]
+
+
+def input_multidegree(problem: Problem, beta: tuple[int, ...]) -> tuple[int, ...]:
+    """A multidegree over variables, expressed over the inputs as written (the origin of a
+    translation group gets 0: degrees of positions are degrees in ``x_i − x_1``)."""
+    out = [0] * len(problem.inputs)
+    for i, v in enumerate(problem.variables):
+        if v.role == "input":
+            out[v.source] = beta[i]
+    return tuple(out)
+
+
+def permutation_to(problem: Problem, beta: tuple[int, ...]) -> dict[int, int]:
+    """A permutation of variables (within symmetry classes) mapping ``canonical(beta)`` to
+    ``beta``: variable ``i`` of the canonical block plays the role of variable ``perm[i]``."""
+    perm = {}
+    for cls in problem.symmetries:
+        order = sorted(cls, key=lambda i: (-beta[i], i))
+        perm.update(dict(zip(cls, order)))
+    return perm
+
+
+def permute_monomial(
+    problem: Problem, monomial: tuple[int, ...], perm: dict[int, int]
+) -> tuple[tuple[int, ...], int]:
+    """Image of a monomial in the generators under a permutation of variables, and its sign."""
+    image = [0] * len(monomial)
+    sign = 1
+    for g, e in enumerate(monomial):
+        if e:
+            target, s = problem.permute_generator(g, perm)
+            image[target] += e
+            sign *= s**e
+    return tuple(image), sign
