@@ -13,6 +13,7 @@ and confirm every relation by expanding it as a polynomial with integer coeffici
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -44,16 +45,25 @@ class Relation:
         return total
 
     def __str__(self) -> str:
-        parts = []
-        for c, exps in self.terms:
+        """E.g. ``(p·p)*[q,r,s] - (p·q)*[p,r,s] + (p·r)*[p,q,s] - (p·s)*[p,q,r] = 0``."""
+        text = ""
+        for k, (c, exps) in enumerate(self.terms):
             mono = "*".join(
-                f"({n})" + (f"^{e}" if e > 1 else "")
+                _factor(n) + (f"^{e}" if e > 1 else "")
                 for n, e in zip(self.generator_names, exps)
                 if e
             )
-            parts.append(f"{c:+d}*{mono}" if mono else f"{c:+d}")
-        text = " ".join(parts) + " = 0"
-        return ("antisymmetrized: " if self.antisymmetrized else "") + text
+            body = (f"{abs(c)}*{mono}" if abs(c) != 1 else mono) if mono else str(abs(c))
+            sign = ("-" if c < 0 else "") if k == 0 else (" - " if c < 0 else " + ")
+            text += sign + body
+        return ("antisymmetrized: " if self.antisymmetrized else "") + text + " = 0"
+
+
+def _factor(name: str) -> str:
+    """A generator name as a factor: brackets and plain symbols bare, others in parentheses."""
+    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None  # not str.isidentifier: '·'
+    bare = plain or (name.startswith("[") and name.endswith("]") and "*" not in name)
+    return name if bare else f"({name})"
 
 
 def find_relations(report, limit: int = 10, max_candidates: int = 600) -> list[Relation]:

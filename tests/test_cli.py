@@ -34,7 +34,7 @@ def test_verify_table(capsys):
     code, out, _ = run(capsys, "verify", "SO(3)", "p,q,r:vector", "--degree", "6")
     assert code == 0
     assert "COMPLETE" in out and "INCOMPLETE" not in out
-    assert "[p,q,r])^2" in out  # the bracket relation at degree 6
+    assert "- [p,q,r]^2 = 0" in out  # the bracket relation at degree 6
 
 
 def test_verify_json(capsys):
