@@ -257,6 +257,9 @@ def _component_dimension(
     d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...], bound: int
 ) -> int:
     """``CT[χ · Π(1 − z^α)]`` for one component, split as a dot product of two halves."""
+    base, half, q = _layout(d, component, bound)
+    if q and 2 * half + 1 > _DENSE_LIMIT:
+        return _sparse_component_dimension(d, component, types, degrees)
     if _rank(d, component) == 0:
         # No torus: evaluate the character at the single element (all weights are zero).
         total = 1
@@ -267,3 +270,54 @@ def _component_dimension(
     left = _product(d, component, types[:m], degrees[:m], bound)
     right = _product_times_denominator(d, component, types[m:], degrees[m:], bound)
     return int(np.dot(left, right[::-1]))
+
+
+# --- sparse Laurent polynomials, for large rank ------------------------------------------------
+# Dense arrays have (2·reach + 1)^r entries, too many from r = 4 or 5 on; there the characters
+# are kept as dicts {exponent: coefficient} and only the |W| coefficients χ_{−μ} that the Weyl
+# denominator needs are read: CT[χ · Π(1 − z^α)] = Σ_μ Δ_μ χ_{−μ}.
+
+_DENSE_LIMIT = 400_000
+
+
+@cache
+def _sparse_powers(d: int, component: str, type_: str, kmax: int) -> tuple[dict, ...]:
+    q = _rank(d, component)
+    H: list[dict] = [{(0,) * q: 1}] + [{} for _ in range(kmax)]
+    for sign, weight in _eigenvalues(d, component, type_):
+        for k in range(1, kmax + 1):  # H_k += sign · z^w · H_{k-1} (already updated)
+            new = dict(H[k])
+            for e, c in H[k - 1].items():
+                key = tuple(a + b for a, b in zip(e, weight))
+                new[key] = new.get(key, 0) + sign * c
+            H[k] = {e: c for e, c in new.items() if c}
+    return tuple(H)
+
+
+@lru_cache(maxsize=4096)
+def _sparse_product(
+    d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...]
+) -> dict:
+    q = _rank(d, component)
+    if not types:
+        return {(0,) * q: 1}
+    rest = _sparse_product(d, component, types[:-1], degrees[:-1])
+    if degrees[-1] == 0:
+        return rest
+    last = _sparse_powers(d, component, types[-1], max(degrees[-1], 8))[degrees[-1]]
+    out: dict = {}
+    for e1, c1 in rest.items():
+        for e2, c2 in last.items():
+            key = tuple(a + b for a, b in zip(e1, e2))
+            out[key] = out.get(key, 0) + c1 * c2
+    return {e: c for e, c in out.items() if c}
+
+
+def _sparse_component_dimension(
+    d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...]
+) -> int:
+    chi = _sparse_product(d, component, types, degrees)
+    total = 0
+    for mu, c in _weyl_denominator(d, component).items():
+        total += c * chi.get(tuple(-x for x in mu), 0)
+    return total

@@ -116,3 +116,32 @@ def test_skew_is_matrix_minus_sym():
 def test_bad_arguments(args, message):
     with pytest.raises(InvariantsError, match=message):
         character_dimension(*args)
+
+
+@pytest.mark.parametrize("d", [8, 9, 12])
+def test_large_rank_uses_sparse_characters_and_matches_gram(d):
+    beta = (3, 2, 2)
+    assert character_dimension("O", d, ["vector"] * 3, beta) == gram_count(beta)
+    # SO(d) with n < d vectors has no brackets: the same count.
+    assert character_dimension("SO", d, ["vector"] * 3, beta) == gram_count(beta)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["O", "SO"]), st.integers(2, 7), st.data())
+def test_sparse_and_dense_characters_agree(family, d, data):
+    from invariants import counting
+
+    types = data.draw(
+        st.lists(
+            st.sampled_from(["vector", "pseudovector", "pseudoscalar"]), min_size=1, max_size=3
+        )
+    )
+    beta = tuple(data.draw(st.lists(st.integers(0, 3), min_size=len(types), max_size=len(types))))
+    dense = character_dimension(family, d, types, beta)
+    saved = counting._DENSE_LIMIT
+    counting._DENSE_LIMIT = 0
+    try:
+        sparse = character_dimension(family, d, types, beta, bound=sum(beta) + 7)
+    finally:
+        counting._DENSE_LIMIT = saved
+    assert dense == sparse
