@@ -199,6 +199,14 @@ def _verify(args) -> int:
             )
             for r in rels:
                 print(f"  {list(r.multidegree)}: {r}")
+        large = [
+            b for b in report.canonical if len(b.candidates) > b.span and len(b.candidates) > 600
+        ]
+        if len(rels) < args.relations and large:
+            print(
+                "  (the search stops at blocks with more than 600 candidates; use "
+                "report.relations(max_candidates=...) in Python to go further)"
+            )
     verdict = (
         "COMPLETE: the products of the generators span every block"
         if report.complete
