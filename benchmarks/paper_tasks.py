@@ -34,6 +34,7 @@ import numpy as np
 import sympy
 
 import invariants
+from invariants.datasets import inertia, o5_synthetic, particle_interaction
 from invariants.fitting import fit_cv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,41 +58,7 @@ EMLP = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Data
-
-
-def o5_synthetic(n: int, rng: np.random.Generator):
-    x = rng.normal(size=(n, 2, 5))
-    x1, x2 = x[:, 0], x[:, 1]
-    r1, r2 = np.linalg.norm(x1, axis=-1), np.linalg.norm(x2, axis=-1)
-    y = np.sin(r1) - 0.5 * r2**3 + (x1 * x2).sum(-1) / (r1 * r2)
-    return {"x1": x1, "x2": x2}, y
-
-
-def inertia(n: int, rng: np.random.Generator, k: int = 5):
-    m = np.logaddexp(0.0, rng.normal(size=(n, k)))  # softplus
-    x = rng.normal(size=(n, k, 3))
-    r2 = (x**2).sum(-1)[..., None, None]
-    y = (m[..., None, None] * (r2 * np.eye(3) - x[..., :, None] * x[..., None, :])).sum(1)
-    data = {f"x{i + 1}": x[:, i] for i in range(k)}
-    data.update({f"m{i + 1}": m[:, i] for i in range(k)})
-    return data, y
-
-
-def particle_interaction(n: int, rng: np.random.Generator):
-    eta = np.diag([1.0, -1.0, -1.0, -1.0])
-    P = rng.normal(size=(n, 4, 4)) / 4
-    p1, p2, p3, p4 = P.transpose(1, 0, 2)
-
-    def dot(a, b):
-        return ((a @ eta) * b).sum(-1)
-
-    Le = p1[:, :, None] * p3[:, None, :] - (dot(p1, p3) - dot(p1, p1))[:, None, None] * eta
-    Lmu = (p2 @ eta)[:, :, None] * (p4 @ eta)[:, None, :] - (dot(p2, p4) - dot(p2, p2))[
-        :, None, None
-    ] * eta
-    y = 4 * (Le * Lmu).sum((-1, -2))
-    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4}, y
+# Tasks (data generators in invariants.datasets)
 
 
 #: task -> (data generator, {method: fit_cv specification and degrees})

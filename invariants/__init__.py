@@ -8,6 +8,7 @@ invariant or equivariant polynomial up to a degree (with relations and a re-chec
 True
 """
 
+from . import datasets
 from .basis import Basis, BasisTerm, basis
 from .counting import character_dimension
 from .errors import InvariantsError
@@ -35,6 +36,7 @@ def check(certificate):
 
 
 __all__ = [
+    "datasets",
     "Basis",
     "FittedModel",
     "fit",

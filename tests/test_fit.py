@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invariants.fitting as fitmod
-from invariants import InvariantsError, basis
+from invariants import InvariantsError, basis, datasets
 from invariants.fitting import FittedModel, fit, fit_cv
 from tests.conftest import GROUPS, act, transform_output
 
@@ -49,28 +49,11 @@ INERTIA_SPEC = "x1,x2,x3,x4,x5:vector; m1,m2,m3,m4,m5:scalar"
 
 
 def inertia(n, seed):
-    rng = np.random.default_rng(seed)
-    m = np.logaddexp(0, rng.normal(size=(n, 5)))  # softplus
-    x = rng.normal(size=(n, 5, 3))
-    r2 = (x**2).sum(-1)[..., None, None]
-    y = (m[..., None, None] * (r2 * np.eye(3) - x[..., :, None] * x[..., None, :])).sum(1)
-    data = {f"x{i + 1}": x[:, i] for i in range(5)} | {f"m{i + 1}": m[:, i] for i in range(5)}
-    return data, y
+    return datasets.inertia(n, np.random.default_rng(seed))
 
 
 def particle(n, seed):
-    eta = np.diag([1.0, -1, -1, -1])
-    P = np.random.default_rng(seed).normal(size=(n, 4, 4)) / 4
-    p1, p2, p3, p4 = P.transpose(1, 0, 2)
-
-    def mdot(a, b):
-        return ((a @ eta) * b).sum(-1)
-
-    Le = p1[:, :, None] * p3[:, None, :] - (mdot(p1, p3) - mdot(p1, p1))[:, None, None] * eta
-    Lm = (p2 @ eta)[:, :, None] * (p4 @ eta)[:, None, :] - (mdot(p2, p4) - mdot(p2, p2))[
-        :, None, None
-    ] * eta
-    return {"p1": p1, "p2": p2, "p3": p3, "p4": p4}, 4 * (Le * Lm).sum((-1, -2))
+    return datasets.particle_interaction(n, np.random.default_rng(seed))
 
 
 # --------------------------------------------------------------------------------------------
