@@ -20,7 +20,7 @@ from invariants.cli import main
 from invariants.errors import InvariantsError
 from invariants.features import extend_inputs, feature_expressions, parse_features
 from invariants.kernels import build_plan, compile_kernel, export_module
-from tests.conftest import act, transform_output
+from tests.conftest import GROUPS, act, transform_output
 
 OUTPUTS = ["scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "matrix"]
 VECTOR_LIKE = ("vector", "pseudovector", "position")
@@ -230,6 +230,15 @@ def test_kernel_outputs_are_equivariant(case, output, seed):
     scale = max(1.0, np.abs(before).max(initial=0), np.abs(after).max(initial=0))
     tol = 1e-9 * scale * (1 + np.abs(g).max()) ** 2
     assert np.abs(after - expected).max(initial=0) <= tol
+
+
+@pytest.mark.parametrize("group", GROUPS)
+@settings(max_examples=3, deadline=None)
+@given(output=st.sampled_from(OUTPUTS), seed=st.integers(0, 2**32 - 1))
+def test_kernels_of_every_group_are_equivariant(group, output, seed):
+    test_kernel_outputs_are_equivariant.hypothesis.inner_test(
+        (group, "x1,x2:position; p:vector; w:pseudovector; m:pseudoscalar", ()), output, seed
+    )
 
 
 def test_equivariance_check_detects_a_wrong_kernel():
