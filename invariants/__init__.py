@@ -29,6 +29,13 @@ def check(certificate):
     Returns an :class:`invariants.checker.CheckResult`; raises
     :class:`invariants.checker.CertificateError` if the input is not a certificate. Same as
     :func:`invariants.checker.check_certificate` (imported lazily: the checker is self-contained).
+
+    >>> cert = verify("SO(2)", "p,q:vector", degree=3).certificate()
+    >>> check(cert).ok
+    True
+    >>> cert["blocks"][-1]["dimension"] += 1
+    >>> check(cert).ok
+    False
     """
     from .checker import check_certificate
 

@@ -43,7 +43,12 @@ class BasisTerm:
 
 @dataclass(frozen=True, eq=False)
 class Basis:
-    """A linearly independent set spanning all invariants (equivariants) up to ``degree``."""
+    """A linearly independent set spanning all invariants (equivariants) up to ``degree``.
+
+    >>> B = basis("O(3)", "p:vector", output="sym", degree=2)
+    >>> len(B), [t.name for t in B]
+    (3, ['η', '(p·p)*η', 'p⊗p'])
+    """
 
     report: VerificationReport = field(repr=False)
     terms: tuple[BasisTerm, ...]
@@ -127,6 +132,12 @@ def basis(
 
     Raises :class:`~invariants.InvariantsError` if the generators do not span (never expected
     for the groups and inputs supported; the verification decides).
+
+    >>> B = basis("SO(3)", "p,q:vector", output="vector", degree=2)
+    >>> [t.name for t in B.terms], B.verify().complete
+    (['p', 'q', '[p,q,·]'], True)
+    >>> B.expressions()[2].T
+    Matrix([[p_1*q_2 - p_2*q_1, -p_0*q_2 + p_2*q_0, p_0*q_1 - p_1*q_0]])
     """
     from .errors import InvariantsError
     from .features import extend_inputs, parse_features

@@ -37,6 +37,11 @@ def generators(group: str | Group, inputs) -> tuple[ScalarGenerator, ...]:
 
     For groups with reflections only products of even parity are invariant; odd scalars (brackets,
     pseudoscalars) appear in pairs.
+
+    >>> [g.name for g in generators("O(3)", "p:vector; s:pseudoscalar")]
+    ['p·p', 's*s']
+    >>> generators("O(1,3)", "p:vector")[0].expr
+    p_0**2 - p_1**2 - p_2**2 - p_3**2
     """
     from .blocks import input_multidegree
 

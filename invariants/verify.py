@@ -105,7 +105,14 @@ class CanonicalBlock:
 
 @dataclass(frozen=True)
 class VerificationReport:
-    """Result of :func:`verify`: tables per degree and multidegree, relations, certificate."""
+    """Result of :func:`verify`: tables per degree and multidegree, relations, certificate.
+
+    >>> r = verify("O(2)", "a,b,c:vector", degree=6)
+    >>> r.complete, r.degrees[6].relations, len(r.blocks)
+    (True, 1, 84)
+    >>> print(r.relations()[0])
+    (a·a)*(b·b)*(c·c) - (a·a)*(b·c)^2 - (a·b)^2*(c·c) + 2*(a·b)*(a·c)*(b·c) - (a·c)^2*(b·b) = 0
+    """
 
     problem: Problem
     degree: int
