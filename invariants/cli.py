@@ -29,9 +29,14 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--json", action="store_true", help="print JSON")
 
     ver = sub.add_parser("verify", help="verify that the generators span, degree by degree")
-    ver.add_argument("group")
-    ver.add_argument("inputs")
-    ver.add_argument("--output", default="scalar", choices=OUTPUT_TYPES)
+    ver.add_argument("group", help="e.g. 'SO(3)', 'O(1,3)', 'E(3)'")
+    ver.add_argument("inputs", help="e.g. 'p,q:vector; m:scalar'")
+    ver.add_argument(
+        "--output",
+        default="scalar",
+        choices=OUTPUT_TYPES,
+        help="scalar (invariants, the default) or the type of an equivariant output",
+    )
     ver.add_argument("--degree", type=int, default=4, help="maximal total degree (default 4)")
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
     ver.add_argument("--multidegrees", action="store_true", help="also print every multidegree")
