@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 import sympy
 
+from invariants.cli import main
+from invariants.inputs import OUTPUT_TYPES
 from invariants.problem import Problem
+
+OUTPUTS = list(OUTPUT_TYPES)
 
 GROUPS = [
     "O(1)",
@@ -99,3 +103,10 @@ def transform_output(output: str, g: np.ndarray, value: np.ndarray) -> np.ndarra
     if output == "pseudovector":
         return det * (value @ g.T)
     return g @ value @ g.T
+
+
+def run(capsys, *argv):
+    """Run the ``invariants`` command in process: ``(exit code, stdout, stderr)``."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -6,13 +6,7 @@ import sys
 
 import pytest
 
-from invariants.cli import main
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.conftest import run
 
 
 def test_generators(capsys):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import invariants.fitting as fitmod
 from invariants import InvariantsError, basis, datasets
 from invariants.fitting import FittedModel, fit, fit_cv
-from tests.conftest import GROUPS, act, transform_output
+from tests.conftest import GROUPS, OUTPUTS, act, transform_output
 
 S = sympy.Symbol
 HALF = sympy.Rational(1, 2)
@@ -235,7 +235,6 @@ SPECS = [
     "p:vector; w:pseudovector; s:pseudoscalar",
     "x1,x2:position; v:vector",
 ]
-OUTPUTS = ["scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "matrix"]
 
 
 @pytest.mark.parametrize("group", GROUPS)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from invariants import basis
 from invariants.problem import make_problem
-from tests.conftest import GROUPS, act, evaluator, random_values, transform_output
+from tests.conftest import GROUPS, OUTPUTS, act, evaluator, random_values, transform_output
 
 SPECS = [
     "p,q,r:vector",
@@ -18,7 +18,6 @@ SPECS = [
     "x1,x2,x3:position; v:vector",
     "a,b:pseudovector",
 ]
-OUTPUTS = ["scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "matrix"]
 
 
 @pytest.mark.parametrize("group", GROUPS)

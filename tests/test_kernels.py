@@ -16,13 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invariants as inv
-from invariants.cli import main
 from invariants.errors import InvariantsError
 from invariants.features import extend_inputs, feature_expressions, parse_features
 from invariants.kernels import build_plan, compile_kernel, export_module
-from tests.conftest import GROUPS, act, transform_output
+from tests.conftest import GROUPS, OUTPUTS, act, run, transform_output
 
-OUTPUTS = ["scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "matrix"]
 VECTOR_LIKE = ("vector", "pseudovector", "position")
 
 # (group, inputs, degree for vector-valued outputs, degree for matrix-valued outputs)
@@ -578,12 +576,6 @@ def test_jax_backend():
 
 # ---------------------------------------------------------------------------------------------
 # Command line
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_cli_basis(capsys):

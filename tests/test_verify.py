@@ -8,9 +8,7 @@ from invariants import InvariantsError, verify
 from invariants.problem import Problem, make_problem
 from invariants.relations import _exact_kernel
 from invariants.verify import verify_problem
-from tests.conftest import GROUPS
-
-OUTPUTS = ["scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "matrix"]
+from tests.conftest import GROUPS, OUTPUTS
 
 
 @pytest.mark.parametrize("group", GROUPS)
