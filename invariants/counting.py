@@ -257,10 +257,10 @@ def _component_dimension(
     d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...], bound: int
 ) -> int:
     """``CT[χ · Π(1 − z^α)]`` for one component, split as a dot product of two halves."""
-    base, half, q = _layout(d, component, bound)
+    _, half, q = _layout(d, component, bound)
     if q and 2 * half + 1 > _DENSE_LIMIT:
         return _sparse_component_dimension(d, component, types, degrees)
-    if _rank(d, component) == 0:
+    if q == 0:
         # No torus: evaluate the character at the single element (all weights are zero).
         total = 1
         for t, k in zip(types, degrees):
