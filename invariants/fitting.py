@@ -59,8 +59,10 @@ class FittedModel:
     ``coefficients[j]`` multiplies ``basis.terms[j]``. ``scales[j]`` is the RMS of basis element
     ``j`` over the training data (``coefficients * scales`` is the RMS contribution of each term,
     the "scaled units" of ``ridge`` and ``threshold``; ``threshold`` is the one used by a sparse
-    fit, else ``None``). ``rank`` is the numerical rank of the training features; below
-    ``len(basis)`` the coefficients are not unique.
+    fit, else ``None``). ``rank`` is the numerical rank of the training features: the number of
+    singular values of the scaled feature matrix above ``noise_floor`` (see :func:`fit`); below
+    ``len(basis)`` the coefficients are not unique and are the minimum-norm solution.
+    ``nonzero`` is the number of terms that :meth:`formula` keeps (:meth:`support`).
     """
 
     basis: Basis
@@ -70,15 +72,42 @@ class FittedModel:
     threshold: float | None = None
     n_samples: int = 0
     rank: int = 0
+    noise_floor: float = 0.0
     _kernel: Any = field(default=None, repr=False)
 
     def __repr__(self) -> str:
-        nonzero = int(np.count_nonzero(self.coefficients))
+        rank = f", rank={self.rank}" if self.rank < len(self.basis) else ""
         return (
             f"FittedModel({self.basis.group.name}, output={self.basis.output!r}, "
-            f"degree={self.basis.degree}, terms={len(self.basis)}, nonzero={nonzero}, "
-            f"ridge={self.ridge}, n_samples={self.n_samples})"
+            f"degree={self.basis.degree}, terms={len(self.basis)}, nonzero={self.nonzero}, "
+            f"ridge={self.ridge}, n_samples={self.n_samples}{rank})"
         )
+
+    def support(self, tol: float = 1e-6) -> np.ndarray:
+        """Which terms :meth:`formula` keeps at this ``tol``: a boolean mask over ``basis.terms``.
+
+        A term is kept when its coefficient is not zero and its RMS contribution to the output
+        over the training data (``|coefficient| × scale``) exceeds ``tol`` times the largest
+        one. Coefficients below that are round-off (or negligible), whatever their exact value.
+
+        >>> import numpy as np, invariants as inv
+        >>> B = inv.basis("O(3)", "p:vector", degree=4)
+        >>> p = np.random.default_rng(0).normal(size=(50, 3))
+        >>> model = inv.fit(B, {"p": p}, 2 * np.einsum("ni,ni->n", p, p))
+        >>> [t.name for t, kept in zip(B.terms, model.support()) if kept]
+        ['(p·p)']
+        >>> model.nonzero
+        1
+        """
+        _check_tol(tol)
+        contributions = np.abs(self.coefficients) * self.scales
+        top = float(contributions.max()) if contributions.size else 0.0
+        return (self.coefficients != 0) & (contributions > tol * top)
+
+    @property
+    def nonzero(self) -> int:
+        """Number of terms in :meth:`formula` (at its default ``tol``): ``support().sum()``."""
+        return int(self.support().sum())
 
     def __str__(self) -> str:
         return str(self.formula())
@@ -132,17 +161,18 @@ class FittedModel:
         >>> fit(B, {"p": p, "q": q}, y).formula()
         (p·q)*p - 2*q
         """
-        if not (isinstance(tol, (int, float)) and 0 <= tol < 1):
-            raise InvariantsError(f"tol must be a number in [0, 1), got {tol!r}")
-        contributions = np.abs(self.coefficients) * self.scales
-        top = float(contributions.max()) if contributions.size else 0.0
+        keep = self.support(tol)
         parts = term_parts(self.basis)
         expr = sympy.Integer(0)
-        for c, size, (scalar, seed) in zip(self.coefficients, contributions, parts):
-            if c == 0 or size <= tol * top:
-                continue
-            expr += _number(float(c), tol, digits) * scalar * seed
+        for c, kept, (scalar, seed) in zip(self.coefficients, keep, parts):
+            if kept:
+                expr += _number(float(c), tol, digits) * scalar * seed
         return expr
+
+
+def _check_tol(tol) -> None:
+    if isinstance(tol, bool) or not (isinstance(tol, (int, float)) and 0 <= tol < 1):
+        raise InvariantsError(f"tol must be a number in [0, 1), got {tol!r}")
 
 
 def _number(c: float, tol: float, digits: int) -> sympy.Expr:
@@ -442,7 +472,8 @@ class _Factor:
     """Triangular factor ``T`` of ``[A b]`` (``[A b] = Q T``), accumulated over chunks.
 
     ``samples``: samples seen; ``entries``: tensor entries seen (for means); ``rest``: squared
-    norm of the unfittable part of ``y``; ``ysq``: squared norm of ``y``.
+    norm of the unfittable part of ``y``; ``ysq``: squared norm of ``y``; ``noise``: squared
+    column norms of the change of ``A`` when the inputs move by their precision (:func:`_jitter`).
     """
 
     n: int
@@ -451,10 +482,13 @@ class _Factor:
     entries: int = 0
     rest: float = 0.0
     ysq: float = 0.0
+    noise: np.ndarray = None
 
     def __post_init__(self):
         if self.T is None:
             self.T = np.zeros((0, self.n + 1))
+        if self.noise is None:
+            self.noise = np.zeros(self.n)
 
     def add(self, A: np.ndarray, b: np.ndarray, samples: int, entries: int, rest: float, ysq):
         M = np.vstack([self.T, np.column_stack([A, b])])
@@ -472,6 +506,7 @@ class _Factor:
         out.entries = sum(f.entries for f in factors)
         out.rest = sum(f.rest for f in factors)
         out.ysq = sum(f.ysq for f in factors)
+        out.noise = sum(f.noise for f in factors)
         return out
 
     def sse(self, c: np.ndarray) -> float:
@@ -480,17 +515,40 @@ class _Factor:
         return float(r @ r) + self.rest
 
 
-def _factorize(kernel, B: Basis, data: dict, Y: np.ndarray, index: np.ndarray) -> _Factor:
-    """Accumulate the factor of the samples ``index`` (in chunks)."""
+def _factorize(
+    kernel, B: Basis, data: dict, Y: np.ndarray, index: np.ndarray, precision: float
+) -> _Factor:
+    """Accumulate the factor of the samples ``index`` (in chunks), and the noise of ``A``."""
     factor = _Factor(len(B))
     entries = _entries(B)
+    rng = np.random.default_rng(0)
     for start in range(0, len(index), CHUNK):
         idx = index[start : start + CHUNK]
         sub = {k: v[idx] for k, v in data.items()}
         F = _features(kernel, B, sub, 0, len(idx))
         A, b, rest = _equations(B, F, Y[idx])
         factor.add(A, b, len(idx), len(idx) * entries, rest, float(np.sum(Y[idx] ** 2)))
+        moved = _features(kernel, B, _jitter(sub, precision, rng), 0, len(idx))
+        E, _, _ = _equations(B, moved - F, Y[idx])
+        factor.noise += np.einsum("ij,ij->j", E, E)
     return factor
+
+
+def _jitter(data: dict, precision: float, rng: np.random.Generator) -> dict:
+    """The inputs moved by a random relative amount of at most ``precision`` (one unit in the
+    last place of the data): a sample of how uncertain the features are."""
+    return {k: v * (1 + precision * rng.uniform(-1, 1, size=v.shape)) for k, v in data.items()}
+
+
+def _precision(B: Basis, inputs: Mapping[str, Any]) -> float:
+    """Relative precision of the data: machine epsilon of the coarsest floating input dtype
+    (float64's for integer and bool data, which are exact but are computed with in float64)."""
+    eps = float(np.finfo(np.float64).eps)
+    for inp in _data_inputs(B):
+        dtype = np.asarray(inputs[inp.name]).dtype
+        if dtype.kind == "f":
+            eps = max(eps, float(np.finfo(dtype).eps))
+    return eps
 
 
 class _Scaled:
@@ -511,8 +569,9 @@ class _Scaled:
         scales[scales == 0] = 1.0
         self.scales = scales
         self.Rs = R / scales
-        self.svd = _svd(self.Rs, self.z)
-        self.rank = self.svd[3]
+        self.noise = np.sqrt(factor.noise) / scales
+        self.svd = _svd(self.Rs, self.z, self.noise)
+        self.rank, self.floor = self.svd[3], self.svd[4]
         self.default_threshold = 1e-2 * self.rms_y
 
     def coefficients(self, ridge: float, sparse: bool, threshold: float | None) -> np.ndarray:
@@ -530,22 +589,32 @@ class _Scaled:
                 support = new
                 c = np.zeros(n)
                 if support.any():
-                    c[support] = _svd_apply(_svd(self.Rs[:, support], self.z), ridge, self.m)
+                    sub = _svd(self.Rs[:, support], self.z, self.noise[support])
+                    c[support] = _svd_apply(sub, ridge, self.m)
         return c / self.scales
 
 
-def _svd(M: np.ndarray, z: np.ndarray):
-    """``(Vt, s, Uᵀz, rank)`` of ``M`` (rank with the cutoff of ``numpy.linalg.lstsq``)."""
+def _svd(M: np.ndarray, z: np.ndarray, noise: np.ndarray):
+    """``(Vt, s, Uᵀz, rank, floor)`` of ``M``, whose columns are uncertain by ``noise`` (norms).
+
+    The numerical rank counts the singular values above the noise floor
+    ``max(‖E‖_F, ε·max(shape)·σ_1)``, where ``‖E‖_F`` is the Frobenius norm of the change of
+    ``M`` when the data move by their precision. By Weyl's inequality
+    ``|σ_i(M + E) − σ_i(M)| ≤ ‖E‖_2 ≤ ‖E‖_F``, so a singular value below it is not determined
+    by the data (it may be zero). ``floor`` is returned relative to ``σ_1``.
+    """
     if M.shape[0] == 0 or M.shape[1] == 0:
-        return np.zeros((0, M.shape[1])), np.zeros(0), np.zeros(0), 0
+        return np.zeros((0, M.shape[1])), np.zeros(0), np.zeros(0), 0, 0.0
     U, s, Vt = np.linalg.svd(M, full_matrices=False)
-    cutoff = np.finfo(float).eps * max(M.shape) * s[0]
-    return Vt, s, U.T @ z, int((s > cutoff).sum())
+    floor = max(float(np.linalg.norm(noise)), np.finfo(float).eps * max(M.shape) * s[0])
+    relative = floor / s[0] if s[0] > 0 else 0.0
+    return Vt, s, U.T @ z, int((s > floor).sum()), relative
 
 
 def _svd_apply(svd, ridge: float, m: int) -> np.ndarray:
-    """Minimum-norm (``ridge = 0``) or ridge solution of ``min ‖M y − z‖² + ridge·m·‖y‖²``."""
-    Vt, s, Uz, rank = svd
+    """Minimum-norm (``ridge = 0``: the singular values below the noise floor are dropped) or
+    ridge solution of ``min ‖M y − z‖² + ridge·m·‖y‖²``."""
+    Vt, s, Uz, rank, _ = svd
     if ridge:
         filt = s / (s**2 + ridge * m)
     else:
@@ -650,27 +719,29 @@ def fit(
     if ridge == 0 and (problem := _underdetermined(B, n)):
         raise InvariantsError(problem)
     kernel = _kernel(B)
-    factor = _factorize(kernel, B, data, Y, np.arange(n))
+    factor = _factorize(kernel, B, data, Y, np.arange(n), _precision(B, inputs))
     solved = _Scaled(factor)
-    c, scales, rank = solved.coefficients(ridge, sparse, threshold), solved.scales, solved.rank
+    c = solved.coefficients(ridge, sparse, threshold)
     if sparse and threshold is None:
         threshold = solved.default_threshold
-    if rank < len(B) and ridge == 0 and not getattr(B, "features", None):
+    if solved.rank < len(B) and ridge == 0 and not getattr(B, "features", None):
         warnings.warn(
-            f"the {len(B)} basis features have rank {rank} on this data: the coefficients are "
-            "not unique (minimum-norm solution); add more varied data or pass ridge=…",
+            f"the {len(B)} basis features have numerical rank {solved.rank} on this data "
+            f"(singular values below {solved.floor:.1e} of the largest are round-off): the "
+            "coefficients are not unique (minimum-norm solution); add more varied data or pass "
+            "ridge=…",
             RuntimeWarning,
             stacklevel=2,
         )
-    return _model(B, c, scales, ridge, threshold if sparse else None, n, rank, kernel)
+    return _model(B, c, solved, ridge, threshold if sparse else None, n, kernel)
 
 
-def _model(B, c, scales, ridge, threshold, n, rank, kernel) -> FittedModel:
+def _model(B, c, solved: _Scaled, ridge, threshold, n, kernel) -> FittedModel:
     c = np.array(c, dtype=np.float64)
-    scales = np.array(scales, dtype=np.float64)
+    scales = np.array(solved.scales, dtype=np.float64)
     c.setflags(write=False)
     scales.setflags(write=False)
-    return FittedModel(B, c, scales, ridge, threshold, n, rank, kernel)
+    return FittedModel(B, c, scales, ridge, threshold, n, solved.rank, solved.floor, kernel)
 
 
 @dataclass(frozen=True)
@@ -819,12 +890,13 @@ def fit_cv(
     order = np.random.default_rng(seed).permutation(n)
     parts = np.array_split(order, folds)
     floor = ROUNDOFF * float(np.mean(Y**2))
+    precision = _precision(B0, inputs)
 
     rows: list[CVScore] = []
     best_by_degree: list[tuple[CVScore, Basis, _Factor, Any]] = []
     for B in bases:
         kernel = _kernel(B)
-        factors = [_factorize(kernel, B, data, Y, np.sort(idx)) for idx in parts]
+        factors = [_factorize(kernel, B, data, Y, np.sort(idx), precision) for idx in parts]
         trains = [_Factor.merge([f for j, f in enumerate(factors) if j != k]) for k in range(folds)]
         solvers = [_Scaled(t) for t in trains]
         scores = []
@@ -860,10 +932,9 @@ def fit_cv(
     score, B, factor, kernel = chosen
     solved = _Scaled(factor)
     c = solved.coefficients(score.ridge, sparse, threshold)
-    scales, rank = solved.scales, solved.rank
     if sparse and threshold is None:
         threshold = solved.default_threshold
-    model = _model(B, c, scales, score.ridge, threshold if sparse else None, n, rank, kernel)
+    model = _model(B, c, solved, score.ridge, threshold if sparse else None, n, kernel)
     table = tuple(
         CVScore(r.degree, r.ridge, r.terms, r.mse, r.se, r.status, r is score) for r in rows
     )

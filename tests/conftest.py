@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import sympy
+from hypothesis import HealthCheck, settings
 
 from invariants.cli import main
 from invariants.inputs import OUTPUT_TYPES
 from invariants.problem import Problem
 
 OUTPUTS = list(OUTPUT_TYPES)
+
+# Timing is not a property of the code: no deadlines, and no health check that fails because a
+# shared machine was slow to generate examples (speed is measured in benchmarks/).
+settings.register_profile("invariants", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("invariants")
 
 GROUPS = [
     "O(1)",

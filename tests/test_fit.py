@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invariants.fitting as fitmod
-from invariants import InvariantsError, basis, datasets
+from invariants import InvariantsError, basis, datasets, parse_group
 from invariants.fitting import FittedModel, fit, fit_cv
 from tests.conftest import GROUPS, OUTPUTS, act, transform_output
 
@@ -302,7 +302,7 @@ def test_sparse_recovers_the_support():
     train = pq(400, 20)
     y = scalar_law(train) + 0.05 * np.random.default_rng(21).normal(size=400)
     dense = fit(B, train, y)
-    assert np.count_nonzero(dense.coefficients) == len(B)
+    assert dense.nonzero == len(B)  # noise spreads over every term
     model = fit(B, train, y, sparse=True)
     assert model.threshold == pytest.approx(1e-2 * np.sqrt(np.mean(y**2)))
     support = {t.name for t, c in zip(B.terms, model.coefficients) if c}
@@ -443,3 +443,62 @@ def test_rank_deficient_data_warns(vec_basis):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit(vec_basis, data, np.ones((20, 3)), ridge=1e-8)
+
+
+# --- what a user reads as "how many terms", and the numerical rank ----------------------------
+
+
+def test_nonzero_counts_the_terms_that_formula_keeps():
+    B = basis("O(3)", "p,q:vector", output="scalar", degree=4)
+    train = pq(200, 30)
+    model = fit(B, train, scalar_law(train))
+    assert model.nonzero == len(sympy.Add.make_args(model.formula())) == 2
+    assert "nonzero=2," in repr(model)
+    # the same tolerance everywhere: at any tol the support is what the formula prints
+    noisy = fit(B, train, scalar_law(train) + 1e-3 * np.random.default_rng(31).normal(size=200))
+    for tol in (0.0, 1e-9, 1e-4, 1e-2, 0.5):
+        assert noisy.support(tol).sum() == len(sympy.Add.make_args(noisy.formula(tol=tol)))
+    with pytest.raises(InvariantsError, match="tol must be a number in"):
+        model.support(tol=2)
+
+
+def _on_shell(rng, mass, n, spread):
+    p = spread * rng.normal(size=(n, 3))
+    return np.column_stack([np.sqrt(mass**2 + (p**2).sum(axis=1)), p])
+
+
+@pytest.mark.parametrize("spread, degree, rank", [(30.0, 4, 3), (100.0, 6, 4)])
+def test_rank_deficient_lorentz_data_gives_bounded_invariant_fit(spread, degree, rank):
+    """Two particles of fixed masses: p1·p1 = 1 and p2·p2 = 4 on the data, so the features are
+    polynomials in p1·p2 alone (degree//2 + 1 of them). Round-off of the cancellation
+    E² − |p|² must not be counted as rank."""
+    rng = np.random.default_rng(5)
+    p1, p2 = _on_shell(rng, 1.0, 300, spread), _on_shell(rng, 2.0, 300, spread)
+
+    def mdot(a, b):
+        return a[..., 0] * b[..., 0] - np.einsum("...i,...i->...", a[..., 1:], b[..., 1:])
+
+    y = mdot(p1 + p2, p1 + p2)  # = 5 + 2 p1·p2
+    B = basis("O(1,3)", "p1,p2:vector", output="scalar", degree=degree)
+    with pytest.warns(RuntimeWarning, match=f"numerical rank {rank} "):
+        model = fit(B, {"p1": p1, "p2": p2}, y)
+    assert model.rank == rank and 0 < model.noise_floor < 1e-8
+    assert f"rank={rank})" in repr(model)
+    assert np.abs(model.coefficients).max() < 10  # minimum norm: no cancelling huge terms
+    pred = model.predict({"p1": p1, "p2": p2})
+    assert np.max(np.abs(pred - y)) <= 1e-9 * np.max(np.abs(y))
+    group = parse_group("O(1,3)")
+    for _ in range(3):
+        g = group.random_element(rng, scale=0.5)
+        moved = model.predict({"p1": p1 @ g.T, "p2": p2 @ g.T})
+        assert np.max(np.abs(moved - pred)) <= 1e-9 * np.max(np.abs(pred))
+
+
+def test_float32_data_has_a_coarser_noise_floor():
+    B = basis("O(3)", "p,q:vector", output="scalar", degree=4)
+    train = pq(200, 32)
+    y = scalar_law(train)
+    as32 = {k: v.astype(np.float32) for k, v in train.items()}
+    floor64 = fit(B, train, y).noise_floor
+    floor32 = fit(B, as32, y).noise_floor
+    assert floor32 > 1e5 * floor64
