@@ -23,6 +23,18 @@ substitution ``z_j ↦ Z^{B^j}``, which is injective on exponents with ``|e_j| <
 3
 >>> character_dimension("SO", 4, ["vector"] * 4, [1, 1, 1, 1])
 4
+
+When fewer than ``d`` vector variables have positive degree, no integral is needed: the inner
+products of ``n ≤ d`` vectors are algebraically independent and generate the invariants of
+``O(d)`` (first and second fundamental theorems, Weyl, *The Classical Groups*, II.9 and II.17),
+and with ``n < d`` vectors there is no bracket, so ``SO(d)`` has the same polynomials; for
+``O(d)`` a monomial is invariant iff its degree in the pseudo variables is even. The dimension is
+then the number of monomials in the inner products (and scalars) of the block, which
+``method="gram"`` counts directly (any ``d``), ``method="weyl"`` by the integral (``d ≤ 12``);
+``method="auto"`` (the default) takes the first where it applies. The tests compare the two.
+
+>>> character_dimension("O", 50, ["vector", "vector"], [2, 2])
+2
 """
 
 from __future__ import annotations
@@ -46,6 +58,8 @@ def character_dimension(
     multidegree: Sequence[int],
     antisymmetric: tuple[int, int] | None = None,
     bound: int | None = None,
+    *,
+    method: str = "auto",
 ) -> int:
     """Dimension of the invariant polynomials of ``multidegree`` in variables of ``types``.
 
@@ -53,6 +67,7 @@ def character_dimension(
     ``antisymmetric = (i, j)``: only polynomials that change sign when the two (vector, degree 1)
     variables ``i`` and ``j`` are exchanged, i.e. ``Λ²V`` in place of ``V ⊗ V``.
     ``bound`` is a total degree at least ``sum(multidegree)``; calls that share it share caches.
+    ``method``: ``"auto"``, ``"weyl"`` or ``"gram"`` (module docstring).
 
     >>> character_dimension("O", 3, ["vector", "vector", "pseudovector"], [1, 1, 1])
     1
@@ -61,8 +76,18 @@ def character_dimension(
     """
     if family not in ("SO", "O"):
         raise InvariantsError(f"family must be 'SO' or 'O', got {family!r}")
-    types = tuple(types)
-    multidegree = tuple(int(k) for k in multidegree)
+    if isinstance(d, bool) or not isinstance(d, (int, np.integer)) or d < 1:
+        raise InvariantsError(f"d must be a positive integer, got {d!r}")
+    if method not in _METHODS:
+        raise InvariantsError(f"method must be one of {', '.join(_METHODS)}, got {method!r}")
+    d = int(d)
+    try:
+        types = tuple(types)
+        multidegree = tuple(int(k) for k in multidegree)
+    except (TypeError, ValueError) as exc:
+        raise InvariantsError(
+            f"types must be a list of type names and multidegree a list of integers ({exc})"
+        ) from None
     if len(types) != len(multidegree):
         raise InvariantsError("types and multidegree must have the same length")
     for t in types:
@@ -79,8 +104,21 @@ def character_dimension(
         # Λ²V = V⊗V − Sym²V (as characters)
         sym_types = tuple(t for k, t in enumerate(types) if k != j)
         sym_deg = tuple(2 if k == i else m for k, m in enumerate(multidegree) if k != j)
-        return character_dimension(family, d, types, multidegree, None, bound) - (
-            character_dimension(family, d, sym_types, sym_deg, None, bound)
+        return character_dimension(
+            family, d, types, multidegree, None, bound, method=method
+        ) - character_dimension(family, d, sym_types, sym_deg, None, bound, method=method)
+    free = _free(d, types, multidegree)
+    if method == "gram" or (method == "auto" and free):
+        if not free:
+            raise InvariantsError(
+                f"method='gram' needs fewer than d={d} vector variables of positive degree, "
+                f"got multidegree {multidegree} in {types}"
+            )
+        return _gram_dimension(family, types, multidegree)
+    if d > MAX_WEYL_DIMENSION:
+        raise InvariantsError(
+            f"d={d}: with {d} or more vector variables of positive degree the count needs the "
+            f"Weyl integral, supported for d ≤ {MAX_WEYL_DIMENSION}"
         )
     # Sort variables so that caches of partial products are shared between blocks.
     order = sorted(range(len(types)), key=lambda k: (types[k], -multidegree[k]))
@@ -94,6 +132,47 @@ def character_dimension(
     twisted = _component_dimension(d, "twisted", types, multidegree, bound)
     assert (identity + twisted) % 2 == 0, "character average is not an integer"
     return (identity + twisted) // 2
+
+
+_METHODS = ("auto", "weyl", "gram")
+
+#: Largest ``d`` for the Weyl integral (the groups' own limit, :data:`invariants.groups`).
+MAX_WEYL_DIMENSION = 12
+
+
+def _free(d: int, types: tuple[str, ...], multidegree: tuple[int, ...]) -> bool:
+    """Fewer than ``d`` vector variables of positive degree: the free Gram ring applies."""
+    return sum(1 for t, k in zip(types, multidegree) if k and t.endswith("vector")) < d
+
+
+def _gram_dimension(family: str, types: tuple[str, ...], multidegree: tuple[int, ...]) -> int:
+    """Number of monomials of this multidegree in the inner products ``v_i·v_j`` (``i ≤ j``;
+    ``v_i·v_i`` has degree 2 in ``v_i``) and the scalars; for ``O`` zero unless the degree in
+    the pseudo variables is even."""
+    if family == "O":
+        odd = sum(k for t, k in zip(types, multidegree) if t.startswith("pseudo"))
+        if odd % 2:
+            return 0
+    degrees = [k for t, k in zip(types, multidegree) if t.endswith("vector") and k]
+    n = len(degrees)
+    # Choose the exponent of each inner product in turn; states are the degrees still to fill.
+    states = {tuple(degrees): 1}
+    for i in range(n):
+        for j in range(i, n):
+            step = 2 if i == j else 1
+            nxt: dict[tuple[int, ...], int] = {}
+            for rest, count in states.items():
+                top = rest[i] // 2 if i == j else min(rest[i], rest[j])
+                for e in range(top + 1):
+                    new = list(rest)
+                    new[i] -= step * e if i == j else e
+                    if i != j:
+                        new[j] -= e
+                    key = tuple(new)
+                    nxt[key] = nxt.get(key, 0) + count
+            # vector i is complete once every pair (i, j) has been chosen
+            states = {r: c for r, c in nxt.items() if j < n - 1 or r[i] == 0}
+    return states.get((0,) * n, 0)
 
 
 def _monomial_count(d: int, types: tuple[str, ...], multidegree: tuple[int, ...]) -> int:

@@ -37,7 +37,7 @@ import numpy as np
 import sympy
 
 from .basis import Basis
-from .errors import InvariantsError
+from .errors import InvariantsError, check_integer
 
 __all__ = ["CVResult", "CVScore", "FittedModel", "fit", "fit_cv"]
 
@@ -162,6 +162,7 @@ class FittedModel:
         (p·q)*p - 2*q
         """
         keep = self.support(tol)
+        check_integer(digits, "digits", minimum=1)
         parts = term_parts(self.basis)
         expr = sympy.Integer(0)
         for c, kept, (scalar, seed) in zip(self.coefficients, keep, parts):
@@ -272,11 +273,19 @@ def _out_shape(B: Basis) -> tuple[int, ...]:
     return (d, d)
 
 
-def _as_real(x, what: str) -> np.ndarray:
+def _array(x, what: str) -> np.ndarray:
+    """``x`` as a NumPy array; tensors (PyTorch) are detached and copied to the CPU first: a
+    fit is a least-squares solve in NumPy, not differentiable."""
+    if hasattr(x, "detach") and hasattr(x, "cpu"):
+        x = x.detach().cpu().numpy()
     try:
-        a = np.asarray(x)
+        return np.asarray(x)
     except (ValueError, TypeError) as exc:
         raise InvariantsError(f"{what} could not be converted to an array: {exc}") from exc
+
+
+def _as_real(x, what: str) -> np.ndarray:
+    a = _array(x, what)
     kind = a.dtype.kind
     if kind == "c":
         raise InvariantsError(
@@ -545,7 +554,7 @@ def _precision(B: Basis, inputs: Mapping[str, Any]) -> float:
     (float64's for integer and bool data, which are exact but are computed with in float64)."""
     eps = float(np.finfo(np.float64).eps)
     for inp in _data_inputs(B):
-        dtype = np.asarray(inputs[inp.name]).dtype
+        dtype = _array(inputs[inp.name], f"input {inp.name!r}").dtype
         if dtype.kind == "f":
             eps = max(eps, float(np.finfo(dtype).eps))
     return eps
@@ -869,10 +878,17 @@ def fit_cv(
         raise InvariantsError(f"rule must be '1se' or 'min', got {rule!r}")
     if isinstance(folds, bool) or not isinstance(folds, int) or folds < 2:
         raise InvariantsError(f"folds must be an integer ≥ 2, got {folds!r}")
+    check_integer(seed, "seed")
     if degrees is not None:
+        if isinstance(degrees, (str, bytes)) or not hasattr(degrees, "__iter__"):
+            raise InvariantsError(
+                f"degrees must be a list of integers, e.g. (2, 4), got {degrees!r}"
+            )
         degrees = tuple(degrees)
         if not degrees or any(isinstance(d, bool) or not isinstance(d, int) for d in degrees):
             raise InvariantsError(f"degrees must be a non-empty list of integers, got {degrees!r}")
+    if isinstance(ridges, (str, bytes)) or not hasattr(ridges, "__iter__"):
+        raise InvariantsError(f"ridges must be a list of numbers ≥ 0, got {ridges!r}")
     ridges = tuple(ridges)
     if not ridges:
         raise InvariantsError("ridges must contain at least one value, e.g. (0.0, 1e-6)")

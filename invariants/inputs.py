@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -19,7 +20,9 @@ from .errors import InvariantsError
 
 INPUT_TYPES = ("scalar", "pseudoscalar", "vector", "pseudovector", "position")
 OUTPUT_TYPES = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "matrix")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: Names the package gives a meaning of its own: ``η`` is the metric in formulas and seeds.
+RESERVED_NAMES = ("η",)
+_COORDINATE = re.compile(r"^(.+)_([0-9]+)$")
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,9 @@ class Input:
 def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tuple[Input, ...]:
     """Parse ``"name,name:type; name:type"`` (or pass ``Input`` objects / ``(name, type)`` pairs).
 
-    Names must be Python identifiers and distinct.
+    Names must be distinct Python identifiers (Unicode letters such as ``π`` included) in NFKC
+    normal form, other than the keywords and :data:`RESERVED_NAMES`. The coordinates of a vector
+    ``p`` are the symbols ``p_0, p_1, …``, so a name ``p_0`` beside a vector ``p`` is refused.
 
     >>> [i.name for i in parse_inputs("x1,x2:position;v:vector")]
     ['x1', 'x2', 'v']
@@ -64,10 +69,7 @@ def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tup
         if len(item) != 2:
             raise InvariantsError(f"input {item!r} is not a (name, type) pair")
         name, type_ = item
-        if not isinstance(name, str) or not _NAME.match(name) or keyword.iskeyword(name):
-            raise InvariantsError(
-                f"bad input name {name!r}: names must be Python identifiers such as 'p' or 'x1'"
-            )
+        _check_name(name)
         if type_ not in INPUT_TYPES:
             raise InvariantsError(
                 f"unknown type {type_!r} for {name!r}; accepted types: {', '.join(INPUT_TYPES)}"
@@ -76,7 +78,39 @@ def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tup
             raise InvariantsError(f"duplicate input name {name!r}")
         seen.add(name)
         result.append(Input(name, type_))
+    _check_coordinates(result)
     return tuple(result)
+
+
+def _check_name(name) -> None:
+    if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        raise InvariantsError(
+            f"bad input name {name!r}: names must be Python identifiers (letters, digits and _, "
+            "not starting with a digit, not a keyword), such as 'p', 'x1' or 'π'"
+        )
+    normal = unicodedata.normalize("NFKC", name)
+    if normal != name:
+        raise InvariantsError(
+            f"bad input name {name!r}: Python reads it as {normal!r} (NFKC normal form); "
+            f"write {normal!r}"
+        )
+    if name in RESERVED_NAMES:
+        raise InvariantsError(
+            f"input name {name!r} is reserved (the metric in formulas); choose another name"
+        )
+
+
+def _check_coordinates(inputs: list[Input]) -> None:
+    """No name may be a coordinate symbol ``v_k`` of a vector-like input ``v``."""
+    vectors = {i.name for i in inputs if i.vector_like}
+    for inp in inputs:
+        match = _COORDINATE.match(inp.name)
+        if match and match.group(1) in vectors:
+            raise InvariantsError(
+                f"input name {inp.name!r} is the name of coordinate {match.group(2)} of the "
+                f"{match.group(1)!r} input ({match.group(1)}_0, {match.group(1)}_1, …); "
+                "rename one of them"
+            )
 
 
 def _parse_string(spec: str) -> list[tuple[str, str]]:

@@ -735,11 +735,13 @@ def _to_numpy(name, x, dtype, error):
 
 
 def _numpy_dtype(dtype):
+    if type(dtype).__module__ == "torch":  # torch.float32 -> "float32"
+        dtype = str(dtype).removeprefix("torch.")
     try:
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt not in (np.dtype(np.float64), np.dtype(np.float32)):
+    if dt is None or dt not in (np.dtype(np.float64), np.dtype(np.float32)):
         raise InvariantsError(f"dtype must be float64 or float32, got {dtype!r}")
     return dt
 
@@ -948,7 +950,18 @@ def compile_kernel(B, backend: str = "numpy", dtype=np.float64) -> Kernel:
     >>> K(p=[1, 2, 3], q=[4, 5, 6])[2].tolist()  # the cross product p × q
     [-3.0, 6.0, -3.0]
     """
-    return Kernel(build_plan(B), backend, dtype)
+    return Kernel(build_plan(_check_basis(B)), backend, dtype)
+
+
+def _check_basis(B):
+    from .basis import Basis
+
+    if not isinstance(B, Basis):
+        raise InvariantsError(
+            "expected a Basis (from invariants.basis(group, inputs, output, degree)), "
+            f"got {type(B).__name__}"
+        )
+    return B
 
 
 # ---------------------------------------------------------------------------------------------
@@ -972,6 +985,7 @@ def export_module(B, dtype=np.float64) -> str:
     """
     from . import __version__
 
+    _check_basis(B)
     dt = _numpy_dtype(dtype)
     plan = build_plan(B)
     d = plan.d

@@ -200,7 +200,8 @@ def _variables(group: Group, inputs: tuple[Input, ...], output: str) -> tuple[Va
     taken = {inp.name for inp in inputs}
     for (type_, degree), base in zip(_DUMMIES[output], ("u", "w")):
         name = base
-        while name in taken:
+        # the dummy's name and its coordinate symbols u_0, u_1, … must be new
+        while name in taken or any(f"{name}_{k}" in taken for k in range(group.d)):
             name += "_"
         taken.add(name)
         variables.append(Variable(name, type_, "dummy", degree=degree))

@@ -22,6 +22,7 @@ import numpy as np
 import sympy
 
 from .blocks import canonical, input_multidegree, permutation_to, permute_monomial
+from .errors import check_integer
 from .problem import Problem
 from .spanning import swap_map
 
@@ -76,6 +77,10 @@ def find_relations(report, limit: int = 10, max_candidates: int = 600) -> list[R
     ``max_candidates`` candidates. For ``skew`` outputs every relation is listed (no
     minimality filter).
     """
+    limit = check_integer(limit, "limit")
+    max_candidates = check_integer(max_candidates, "max_candidates")
+    if limit == 0:
+        return []
     problem: Problem = report.problem
     gens = problem.generators
     dummies = [i for i, v in enumerate(problem.variables) if v.role == "dummy"]

@@ -201,6 +201,12 @@ def verify(
     problem = make_problem(group, inputs, output)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
+    if progress is not None and not callable(progress):
+        raise InvariantsError(
+            f"progress must be None or a function progress(done, total), got {progress!r}"
+        )
+    if not isinstance(cross_check, bool):
+        raise InvariantsError(f"cross_check must be True or False, got {cross_check!r}")
     return verify_problem(
         problem, check_degree(degree), seed=seed, progress=progress, cross_check=cross_check
     )

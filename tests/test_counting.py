@@ -42,7 +42,34 @@ def gram_count(beta: tuple[int, ...]) -> int:
 def test_characters_match_free_gram_ring(d, data):
     n = data.draw(st.integers(1, d))
     beta = tuple(data.draw(st.lists(st.integers(0, 4), min_size=n, max_size=n)))
-    assert character_dimension("O", d, ["vector"] * n, beta) == gram_count(beta)
+    assert character_dimension("O", d, ["vector"] * n, beta, method="weyl") == gram_count(beta)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["O", "SO"]), st.integers(2, 6), st.data())
+def test_gram_shortcut_agrees_with_the_weyl_integral(family, d, data):
+    types = data.draw(
+        st.lists(st.sampled_from(["vector", "pseudovector", "scalar", "pseudoscalar"]), max_size=4)
+    )
+    beta = tuple(data.draw(st.lists(st.integers(0, 4), min_size=len(types), max_size=len(types))))
+    vectors = sum(1 for t, k in zip(types, beta) if k and t.endswith("vector"))
+    weyl = character_dimension(family, d, types, beta, method="weyl")
+    if vectors < d:
+        assert character_dimension(family, d, types, beta, method="gram") == weyl
+        assert character_dimension(family, d, types, beta) == weyl
+    else:
+        with pytest.raises(InvariantsError, match="method='gram' needs fewer than"):
+            character_dimension(family, d, types, beta, method="gram")
+
+
+def test_large_d_answers_or_refuses_at_once():
+    # 3 vectors in 40 dimensions: the free Gram ring (15 monomials of multidegree (4, 4, 4))
+    assert character_dimension("SO", 40, ["vector"] * 3, (4, 4, 4)) == gram_count((4, 4, 4))
+    with pytest.raises(InvariantsError, match="Weyl integral, supported for d ≤ 12"):
+        character_dimension("SO", 20, ["vector"] * 20, (1,) * 20)
+    for bad in (0, -3, 2.5, "3", True):
+        with pytest.raises(InvariantsError, match="d must be a positive integer"):
+            character_dimension("SO", bad, ["vector"], (2,))
 
 
 @settings(max_examples=80, deadline=None)
@@ -121,9 +148,9 @@ def test_bad_arguments(args, message):
 @pytest.mark.parametrize("d", [8, 9, 12])
 def test_large_rank_uses_sparse_characters_and_matches_gram(d):
     beta = (3, 2, 2)
-    assert character_dimension("O", d, ["vector"] * 3, beta) == gram_count(beta)
+    assert character_dimension("O", d, ["vector"] * 3, beta, method="weyl") == gram_count(beta)
     # SO(d) with n < d vectors has no brackets: the same count.
-    assert character_dimension("SO", d, ["vector"] * 3, beta) == gram_count(beta)
+    assert character_dimension("SO", d, ["vector"] * 3, beta, method="weyl") == gram_count(beta)
 
 
 @settings(max_examples=30, deadline=None)
@@ -137,11 +164,11 @@ def test_sparse_and_dense_characters_agree(family, d, data):
         )
     )
     beta = tuple(data.draw(st.lists(st.integers(0, 3), min_size=len(types), max_size=len(types))))
-    dense = character_dimension(family, d, types, beta)
+    dense = character_dimension(family, d, types, beta, method="weyl")
     saved = counting._DENSE_LIMIT
     counting._DENSE_LIMIT = 0
     try:
-        sparse = character_dimension(family, d, types, beta, bound=sum(beta) + 7)
+        sparse = character_dimension(family, d, types, beta, bound=sum(beta) + 7, method="weyl")
     finally:
         counting._DENSE_LIMIT = saved
     assert dense == sparse

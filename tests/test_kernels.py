@@ -556,6 +556,23 @@ def test_torch_backend():
         Kt(**{**T, "m": torch.ones(5, dtype=torch.complex64)})
 
 
+def test_torch_dtypes_and_tensors_in_fits():
+    torch = pytest.importorskip("torch")
+    B = cached_basis("O(3)", "p,q:vector", "vector", 3, ())
+    for dtype in (torch.float32, torch.float64):
+        out = B.lambdify(backend="torch", dtype=dtype)(p=torch.ones(3), q=torch.ones(3))
+        assert out.dtype == dtype
+    with pytest.raises(InvariantsError, match="dtype must be float64 or float32"):
+        B.lambdify(backend="torch", dtype=torch.int32)
+    gen = torch.Generator().manual_seed(0)
+    p = torch.randn(40, 3, generator=gen, dtype=torch.float64, requires_grad=True)
+    q = torch.randn(40, 3, generator=gen, dtype=torch.float64)
+    y = (p * q).sum(-1, keepdim=True) * p - 2 * q
+    model = inv.fit(B, {"p": p, "q": q}, y)  # detached: the fit itself is not differentiable
+    assert str(model.formula()) == "(p·q)*p - 2*q"
+    assert np.allclose(model.predict({"p": p, "q": q}), y.detach().numpy(), atol=1e-12)
+
+
 def test_jax_backend():
     jax = pytest.importorskip("jax")
     import jax.numpy as jnp
