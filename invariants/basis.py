@@ -28,6 +28,7 @@ from .blocks import (
     permute_monomial,
 )
 from .groups import Group
+from .names import term_name
 from .problem import Problem
 from .verify import VerificationReport, verify
 
@@ -150,7 +151,6 @@ def basis(
         raise InvariantsError("the generators do not span every block; see verify()")
     problem = report.problem
     by_beta = {b.multidegree: b for b in report.canonical}
-    names = [g.name for g in problem.generators]
     terms = []
     for beta in all_multidegrees(problem, degree):
         rep = canonical(problem, beta)
@@ -160,53 +160,9 @@ def basis(
             perm = permutation_to(problem, beta)
             monomials = [permute_monomial(problem, m, perm)[0] for m in monomials]
         for m in sorted(monomials, key=lambda m: tuple(-e for e in m)):
-            terms.append(BasisTerm(m, input_multidegree(problem, beta), _name(problem, names, m)))
+            name = str(term_name(problem, m))
+            terms.append(BasisTerm(m, input_multidegree(problem, beta), name))
     return Basis(report, tuple(terms), features)
-
-
-def _name(problem: Problem, names: list[str], monomial) -> str:
-    """``scalar part * seed``; two seeds are written in the order of their dummies (u, then w):
-    ``a⊗b`` (symmetrized for ``sym``) or ``a∧b = ½(a⊗b − b⊗a)`` for ``skew``."""
-    dummies = [v.name for v in problem.variables if v.role == "dummy"]
-    scalars, seeds = [], []
-    for g, e in zip(problem.generators, monomial):
-        if not e:
-            continue
-        seed = _seed_name(problem, g, dummies)
-        if seed is None:
-            text = g.name if g.kind == "scalar" else f"({g.name})"
-            scalars.append(text + (f"^{e}" if e > 1 else ""))
-        else:
-            seeds.extend([seed] * e)
-    seeds.sort(key=lambda s: s[1])
-    words = [name for name, _ in seeds if name]
-    if len(words) == 2:
-        words = [f"{words[0]}{'∧' if problem.output == 'skew' else '⊗'}{words[1]}"]
-    parts = scalars + words
-    return "*".join(parts) if parts else "1"
-
-
-def _seed_name(problem: Problem, g, dummies: list[str]) -> tuple[str, int] | None:
-    """Name of the dummy-carrying factor of a generator and the first dummy slot it uses."""
-    variables = problem.variables
-    if g.kind == "product":
-        a, b = (problem.generators[i] for i in g.args)
-        sa, sb = _seed_name(problem, a, dummies), _seed_name(problem, b, dummies)
-        if sa is None and sb is None:
-            return None
-        scalar, (seed, slot) = (b, sa) if sb is None else (a, sb)
-        text = scalar.name if scalar.kind == "scalar" else f"({scalar.name})"
-        return (f"{text}*{seed}" if seed else text), slot
-    names = [variables[i].name for i in g.args]
-    used = [dummies.index(n) for n in names if n in dummies]
-    if not used:
-        return None
-    if g.kind == "scalar":  # a pseudoscalar output: the dummy is a number
-        return "", 0
-    if g.kind == "dot":
-        rest = [n for n in names if n not in dummies]
-        return (rest[0] if rest else "η"), min(used)
-    return "[" + ",".join("·" if n in dummies else n for n in names) + "]", min(used)
 
 
 def to_tensor(problem: Problem, phi: sympy.Expr):

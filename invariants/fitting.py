@@ -11,7 +11,7 @@ exactly equivariant. :func:`fit_cv` chooses the degree and the ridge by k-fold c
 >>> p, q = rng.normal(size=(2, 200, 3))
 >>> y = 3 * np.einsum("ni,ni->n", p, q) ** 2 - 0.5 * np.einsum("ni,ni->n", p, p)
 >>> model = fit(B, {"p": p, "q": q}, y)
->>> model.formula()
+>>> print(model)
 -(p·p)/2 + 3*(p·q)**2
 
 Numerics. The least-squares problem ``min ‖A c − b‖`` is reduced chunk by chunk to the triangular
@@ -38,6 +38,7 @@ import sympy
 
 from .basis import Basis
 from .errors import InvariantsError, check_integer
+from .names import term_name, text
 
 __all__ = ["CVResult", "CVScore", "FittedModel", "fit", "fit_cv"]
 
@@ -110,7 +111,8 @@ class FittedModel:
         return int(self.support().sum())
 
     def __str__(self) -> str:
-        return str(self.formula())
+        """The formula with compound symbols in parentheses: ``-(p·p)/2 + 3*(p·q)**2``."""
+        return text(self.formula())
 
     @property
     def output(self) -> str:
@@ -145,7 +147,8 @@ class FittedModel:
         """The model as a SymPy expression in the scalar generators (and seeds).
 
         Each term is ``coefficient × scalar part × seed``. The scalar part is a product of symbols
-        named after the generators (``p·q``, ``[p,q,r]``, ``m``); the seed is a symbol for the
+        named exactly as the generators (``p·q``, ``[p,q,r]``, ``m``; ``str(model)`` prints them
+        in parentheses, :func:`invariants.names.text`); the seed is a symbol for the
         equivariant factor: an input vector ``p``, a cross product ``[p,·]``, the metric ``η``, or
         ``a⊗b`` for rank-2 outputs (first factor from the row index; for ``sym`` outputs it means
         the symmetrized product, for ``skew`` the antisymmetrized one); scalar outputs have no
@@ -158,8 +161,13 @@ class FittedModel:
         >>> rng = np.random.default_rng(1)
         >>> p, q = rng.normal(size=(2, 50, 3))
         >>> y = np.einsum("ni,ni->n", p, q)[:, None] * p - 2 * q
-        >>> fit(B, {"p": p, "q": q}, y).formula()
-        (p·q)*p - 2*q
+        >>> f = fit(B, {"p": p, "q": q}, y).formula()
+        >>> f.subs(sympy.Symbol("p·q"), 5)
+        5*p - 2*q
+        >>> from invariants.names import text
+        >>> text(f)
+        'p*(p·q) - 2*q'
+
         """
         keep = self.support(tol)
         check_integer(digits, "digits", minimum=1)
@@ -188,65 +196,23 @@ def _number(c: float, tol: float, digits: int) -> sympy.Expr:
 
 
 def term_parts(B: Basis) -> list[tuple[sympy.Expr, sympy.Expr]]:
-    """For every basis term, ``(scalar part, seed)`` as SymPy expressions (see
+    """For every basis term, ``(scalar part, seed)`` as SymPy expressions in symbols named after
+    the generators and seeds (:func:`invariants.names.term_name`; see
     :meth:`FittedModel.formula`).
 
     >>> import invariants as inv
     >>> B = inv.basis("O(3)", "p,q:vector", output="matrix", degree=2)
-    >>> [str(s * t) for s, t in term_parts(B)][3:6]
+    >>> from invariants.names import text
+    >>> [text(s * t) for s, t in term_parts(B)][3:6]
     ['(p·q)*η', 'p⊗q', 'q⊗p']
     """
-    problem = B.problem
-    variables = problem.variables
-    dummies = [i for i, v in enumerate(variables) if v.role == "dummy"]
-    gens = problem.generators
-
-    def split(g) -> tuple[list[str], list[tuple[tuple[int, ...], str]]]:
-        """Scalar symbol names and seeds ``(dummies, name)`` of one generator."""
-        if g.kind == "product":
-            scalars, seeds = [], []
-            for i in g.args:
-                s, t = split(gens[i])
-                scalars += s
-                seeds += t
-            return scalars, seeds
-        inside = tuple(i for i in g.args if i in dummies)
-        if not inside:
-            return [f"({g.name})" if g.kind == "dot" else g.name], []
-        if g.kind == "scalar":  # a pseudoscalar dummy: the seed is the number 1
-            return [], [(inside, "")]
-        if g.kind == "dot":
-            rest = [_paren(variables[i].name) for i in g.args if i not in dummies]
-            return [], [(inside, rest[0] if rest else "η")]
-        names = ["·" if i in dummies else variables[i].name for i in g.args]
-        return [], [(inside, "[" + ",".join(names) + "]")]
-
     out = []
     for term in B.terms:
-        scalar = sympy.Integer(1)
-        seeds: list[tuple[tuple[int, ...], str]] = []
-        for g, e in zip(gens, term.monomial):
-            for _ in range(e):
-                s, t = split(g)
-                for name in s:
-                    scalar *= sympy.Symbol(name)
-                seeds += t
-        out.append((scalar, _seed_symbol(problem.output, dummies, seeds)))
+        name = term_name(B.problem, term.monomial)
+        scalar = sympy.Mul(*(sympy.Symbol(n) ** e for n, e in name.scalars))
+        seed = sympy.Symbol(name.seed) if name.seed else sympy.Integer(1)
+        out.append((scalar, seed))
     return out
-
-
-def _paren(name: str) -> str:
-    return f"({name})" if "-" in name else name
-
-
-def _seed_symbol(output: str, dummies: list[int], seeds) -> sympy.Expr:
-    if output in ("scalar", "pseudoscalar") or not seeds:
-        return sympy.Integer(1)
-    if len(seeds) == 1:
-        return sympy.Symbol(seeds[0][1])
-    if output in ("matrix", "skew"):  # order the factors by dummy: u (rows) before w (columns)
-        seeds = sorted(seeds, key=lambda s: dummies.index(s[0][0]))
-    return sympy.Symbol(("∧" if output == "skew" else "⊗").join(name for _, name in seeds))
 
 
 # --------------------------------------------------------------------------------------------
@@ -717,7 +683,7 @@ def fit(
     >>> B = inv.basis("SO(3)", "p,q:vector", output="vector", degree=2)
     >>> rng = np.random.default_rng(2)
     >>> p, q = rng.normal(size=(2, 20, 3))
-    >>> fit(B, {"p": p, "q": q}, np.cross(p, q) + p).formula()
+    >>> print(fit(B, {"p": p, "q": q}, np.cross(p, q) + p))
     [p,q,·] + p
     """
     B = _check_basis(B)

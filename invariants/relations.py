@@ -13,7 +13,6 @@ and confirm every relation by expanding it as a polynomial with integer coeffici
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -23,6 +22,7 @@ import sympy
 
 from .blocks import canonical, input_multidegree, permutation_to, permute_monomial
 from .errors import check_integer
+from .names import factor
 from .problem import Problem
 from .spanning import swap_map
 
@@ -50,7 +50,7 @@ class Relation:
         text = ""
         for k, (c, exps) in enumerate(self.terms):
             mono = "*".join(
-                _factor(n) + (f"^{e}" if e > 1 else "")
+                factor(n) + (f"^{e}" if e > 1 else "")
                 for n, e in zip(self.generator_names, exps)
                 if e
             )
@@ -58,13 +58,6 @@ class Relation:
             sign = ("-" if c < 0 else "") if k == 0 else (" - " if c < 0 else " + ")
             text += sign + body
         return ("antisymmetrized: " if self.antisymmetrized else "") + text + " = 0"
-
-
-def _factor(name: str) -> str:
-    """A generator name as a factor: brackets and plain symbols bare, others in parentheses."""
-    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None  # not str.isidentifier: '·'
-    bare = plain or (name.startswith("[") and name.endswith("]") and "*" not in name)
-    return name if bare else f"({name})"
 
 
 def find_relations(report, limit: int = 10, max_candidates: int = 600) -> list[Relation]:

@@ -569,7 +569,7 @@ def test_torch_dtypes_and_tensors_in_fits():
     q = torch.randn(40, 3, generator=gen, dtype=torch.float64)
     y = (p * q).sum(-1, keepdim=True) * p - 2 * q
     model = inv.fit(B, {"p": p, "q": q}, y)  # detached: the fit itself is not differentiable
-    assert str(model.formula()) == "(p·q)*p - 2*q"
+    assert str(model) == "p*(p·q) - 2*q"
     assert np.allclose(model.predict({"p": p, "q": q}), y.detach().numpy(), atol=1e-12)
 
 
