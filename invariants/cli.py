@@ -20,6 +20,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="invariants",
         description="Exact invariant and equivariant polynomial bases, verified with certificates.",
     )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"invariants {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     gen = sub.add_parser("generators", help="list the scalar generators")

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from invariants.cli import main
 from tests.conftest import run
 
 
@@ -120,3 +121,12 @@ def test_console_script_entry_point():
         check=False,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_version(capsys):
+    import invariants
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"invariants {invariants.__version__}"
