@@ -47,6 +47,7 @@ from math import comb
 import numpy as np
 
 from .errors import InvariantsError
+from .spaces import TensorType
 
 _TYPES = ("scalar", "pseudoscalar", "vector", "pseudovector")
 
@@ -91,8 +92,11 @@ def character_dimension(
     if len(types) != len(multidegree):
         raise InvariantsError("types and multidegree must have the same length")
     for t in types:
-        if t not in _TYPES:
-            raise InvariantsError(f"unknown variable type {t!r}; accepted: {', '.join(_TYPES)}")
+        if t not in _TYPES and not isinstance(t, TensorType):
+            raise InvariantsError(
+                f"unknown variable type {t!r}; accepted: {', '.join(_TYPES)} or a "
+                "invariants.spaces.TensorType"
+            )
     if any(k < 0 for k in multidegree):
         raise InvariantsError(f"multidegree entries must be non-negative: {multidegree}")
     total = sum(multidegree)
@@ -121,7 +125,7 @@ def character_dimension(
             f"Weyl integral, supported for d ≤ {MAX_WEYL_DIMENSION}"
         )
     # Sort variables so that caches of partial products are shared between blocks.
-    order = sorted(range(len(types)), key=lambda k: (types[k], -multidegree[k]))
+    order = sorted(range(len(types)), key=lambda k: (_type_key(types[k]), -multidegree[k]))
     types = tuple(types[k] for k in order)
     multidegree = tuple(multidegree[k] for k in order)
     if _monomial_count(d, types, multidegree) >= 2**60:
@@ -140,8 +144,15 @@ _METHODS = ("auto", "weyl", "gram")
 MAX_WEYL_DIMENSION = 12
 
 
-def _free(d: int, types: tuple[str, ...], multidegree: tuple[int, ...]) -> bool:
-    """Fewer than ``d`` vector variables of positive degree: the free Gram ring applies."""
+def _type_key(t) -> tuple:
+    return (0, t, "") if isinstance(t, str) else (1, t.name, t.symmetry.formula)
+
+
+def _free(d: int, types: tuple, multidegree: tuple[int, ...]) -> bool:
+    """Only scalars, and fewer than ``d`` vector variables of positive degree: the free Gram
+    ring applies."""
+    if any(isinstance(t, TensorType) for t, k in zip(types, multidegree) if k):
+        return False
     return sum(1 for t, k in zip(types, multidegree) if k and t.endswith("vector")) < d
 
 
@@ -150,10 +161,10 @@ def _gram_dimension(family: str, types: tuple[str, ...], multidegree: tuple[int,
     ``v_i·v_i`` has degree 2 in ``v_i``) and the scalars; for ``O`` zero unless the degree in
     the pseudo variables is even."""
     if family == "O":
-        odd = sum(k for t, k in zip(types, multidegree) if t.startswith("pseudo"))
+        odd = sum(k for t, k in zip(types, multidegree) if k and t.startswith("pseudo"))
         if odd % 2:
             return 0
-    degrees = [k for t, k in zip(types, multidegree) if t.endswith("vector") and k]
+    degrees = [k for t, k in zip(types, multidegree) if k and t.endswith("vector")]
     n = len(degrees)
     # Choose the exponent of each inner product in turn; states are the degrees still to fill.
     states = {tuple(degrees): 1}
@@ -178,7 +189,8 @@ def _gram_dimension(family: str, types: tuple[str, ...], multidegree: tuple[int,
 def _monomial_count(d: int, types: tuple[str, ...], multidegree: tuple[int, ...]) -> int:
     count = 1
     for t, k in zip(types, multidegree):
-        count *= comb(k + d - 1, d - 1) if t.endswith("vector") else 1
+        n = t.dimension(d) if isinstance(t, TensorType) else d if t.endswith("vector") else 1
+        count *= comb(k + n - 1, n - 1) if n else (1 if k == 0 else 0)
     return count
 
 
@@ -190,8 +202,12 @@ def _rank(d: int, component: str) -> int:
     return r - 1 if component == "twisted" and d % 2 == 0 else r
 
 
-def _eigenvalues(d: int, component: str, type_: str) -> tuple[tuple[int, tuple[int, ...]], ...]:
-    """Eigenvalues ``sign · z^weight`` of a torus element of the component on the type."""
+def _eigenvalues(d: int, component: str, type_) -> tuple[tuple[int, tuple[int, ...]], ...]:
+    """Eigenvalues ``sign · z^weight`` of a torus element of the component on the type (a
+    name, or a :class:`~invariants.spaces.TensorType`: products of the vector eigenvalues)."""
+    if isinstance(type_, TensorType):
+        det = -1 if component == "twisted" else 1
+        return type_.eigenvalues(_eigenvalues(d, component, "vector"), det)
     q = _rank(d, component)
     zero = (0,) * q
     det = -1 if component == "twisted" else 1
