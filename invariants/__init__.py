@@ -17,6 +17,7 @@ from .generators import ScalarGenerator, generators
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs
 from .kernels import compile_kernel, export_module
+from .minimal import MinimalGenerators, minimal_generators
 from .relations import Relation
 from .verify import VerificationReport, verify
 
@@ -60,6 +61,8 @@ __all__ = [
     "check",
     "compile_kernel",
     "export_module",
+    "MinimalGenerators",
+    "minimal_generators",
     "generators",
     "parse_group",
     "parse_inputs",

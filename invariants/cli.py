@@ -30,6 +30,13 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("inputs", help="e.g. 'p,q:vector; m:scalar'")
     gen.add_argument("--expand", action="store_true", help="print coordinate expressions")
     gen.add_argument("--json", action="store_true", help="print JSON")
+    gen.add_argument(
+        "--minimal",
+        action="store_true",
+        help="a minimal generating set up to --degree, proven complete block by block "
+        "(also for rank-2 tensor inputs: sym, skew, dev, matrix)",
+    )
+    gen.add_argument("--degree", type=int, help="degree bound for --minimal")
 
     ver = sub.add_parser("verify", help="verify that the generators span, degree by degree")
     ver.add_argument("group", help="e.g. 'SO(3)', 'O(1,3)', 'E(3)'")
@@ -112,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
 def _generators(args) -> int:
     from .generators import generators
 
+    if args.minimal or args.degree is not None:
+        return _minimal(args)
     gens = generators(args.group, args.inputs)
     if args.json:
         print(
@@ -138,6 +147,43 @@ def _generators(args) -> int:
             line += f"  = {g.expr}"
         print(line)
     return 0
+
+
+def _minimal(args) -> int:
+    from .minimal import minimal_generators
+
+    if not args.minimal or args.degree is None:
+        raise InvariantsError("--minimal and --degree K go together, e.g. --minimal --degree 6")
+    result = minimal_generators(args.group, args.inputs, args.degree)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=1, ensure_ascii=False))
+        return 0 if result.complete else 1
+    names = [n for n, _ in result.inputs]
+    width = max([len(g.name) for g in result.generators] + [len("generator")])
+    print(f"{'generator':<{width}}  degree  multidegree ({', '.join(names)})")
+    for g in result.generators:
+        line = f"{g.name:<{width}}  {g.degree:>6}  {list(g.multidegree)}"
+        if args.expand:
+            line += f"  = {g.expression}"
+        print(line)
+    if result.complete:
+        print(
+            f"\nCOMPLETE: these {len(result.generators)} generate every invariant of degree "
+            f"<= {result.degree} (each block spanned, exact counts)"
+        )
+        return 0
+    gaps = [list(b) for b, dim, span in result.blocks if span < dim]
+    print(
+        f"\nINCOMPLETE: proven complete up to degree {result.complete_to_degree}; not spanned "
+        f"at multidegree {gaps[0]}" + (f" and {len(gaps) - 1} more" if len(gaps) > 1 else "")
+    )
+    vectorial = ("scalar", "pseudoscalar", "vector", "pseudovector", "position")
+    if result.group.startswith("SO") and any(t not in vectorial for _, t in result.inputs):
+        print(
+            "(contractions with the Levi-Civita tensor, needed by the S groups, are not "
+            "enumerated yet for tensor inputs)"
+        )
+    return 1
 
 
 class _ProgressBar:

@@ -41,6 +41,15 @@ class Input:
         """True for quantities that also change sign with ``det g``."""
         return self.type.startswith("pseudo")
 
+    @property
+    def tensor(self):
+        """The :class:`~invariants.spaces.TensorType` of a tensor input, else ``None``."""
+        if self.type in INPUT_TYPES:
+            return None
+        from .spaces import parse_tensor_type
+
+        return parse_tensor_type(self.type)
+
 
 def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tuple[Input, ...]:
     """Parse ``"name,name:type; name:type"`` (or pass ``Input`` objects / ``(name, type)`` pairs).
@@ -70,9 +79,11 @@ def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tup
             raise InvariantsError(f"input {item!r} is not a (name, type) pair")
         name, type_ = item
         _check_name(name)
-        if type_ not in INPUT_TYPES:
+        if not isinstance(type_, str) or type_ not in INPUT_TYPES and not _tensor(type_):
             raise InvariantsError(
-                f"unknown type {type_!r} for {name!r}; accepted types: {', '.join(INPUT_TYPES)}"
+                f"unknown type {type_!r} for {name!r}; accepted types: {', '.join(INPUT_TYPES)}, "
+                "and the tensors sym, skew, dev, matrix, tensor(FORMULA) such as "
+                "tensor(ijk=jik) (each optionally pseudo…)"
             )
         if name in seen:
             raise InvariantsError(f"duplicate input name {name!r}")
@@ -80,6 +91,17 @@ def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tup
         result.append(Input(name, type_))
     _check_coordinates(result)
     return tuple(result)
+
+
+def _tensor(type_: str) -> bool:
+    """True for a tensor type name; a malformed formula raises its own message."""
+    from .spaces import TENSOR_TYPES, parse_tensor_type
+
+    base = type_.removeprefix("pseudo")
+    if base in TENSOR_TYPES or base.startswith("tensor("):
+        parse_tensor_type(type_)
+        return True
+    return False
 
 
 def _check_name(name) -> None:

@@ -165,7 +165,15 @@ class Problem:
 
 def make_problem(group, inputs, output: str = "scalar") -> Problem:
     """Parse and build a :class:`Problem` (cached)."""
-    return _make_problem(parse_group(group), parse_inputs(inputs), parse_output(output))
+    parsed = parse_inputs(inputs)
+    tensors = [f"{i.name}:{i.type}" for i in parsed if i.tensor is not None]
+    if tensors:
+        raise InvariantsError(
+            f"tensor inputs ({', '.join(tensors)}) are supported by minimal generating sets so "
+            "far: `invariants generators GROUP INPUTS --minimal --degree K` or "
+            "invariants.minimal_generators; verify, basis and kernels take vectors and scalars"
+        )
+    return _make_problem(parse_group(group), parsed, parse_output(output))
 
 
 @lru_cache(maxsize=128)

@@ -1,0 +1,197 @@
+"""Contractions of vectors and rank-2 tensors, and minimal generating sets (integrity bases)
+compared with published ones; every contraction is checked on random group elements, and its
+mod-p evaluation against its SymPy expression."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from invariants import InvariantsError, parse_group
+from invariants.contractions import connected_contractions
+from invariants.minimal import _points, _value, coordinates, minimal_generators
+from invariants.modular import PRIME
+from invariants.spaces import parse_tensor_type
+from tests.conftest import run
+
+T = parse_tensor_type
+
+
+# --- published integrity bases (counts per degree are canonical: graded Nakayama) -------------
+
+# (group, inputs, degree, generator degrees). Sources: Rivlin & Ericksen (1955), Spencer & Rivlin
+# (1959), Smith (1965), Zheng (1994, Appl. Mech. Rev. 47) for O(3); Pope (1975) for S, R.
+PUBLISHED = [
+    ("O(3)", "A:sym", 8, [1, 2, 3]),
+    ("O(3)", "A:sym; v:vector", 8, [1, 2, 2, 3, 3, 4]),
+    ("O(3)", "A,B:sym", 8, [1, 1, 2, 2, 2, 3, 3, 3, 3, 4]),
+    ("O(3)", "W:skew", 8, [2]),
+    # tr A, tr A², tr A³, tr W², tr AW², tr A²W², tr A²W²AW (Spencer 1971)
+    ("O(3)", "A:sym; W:skew", 8, [1, 2, 2, 3, 3, 4, 6]),
+    ("O(3)", "S:dev; R:skew", 8, [2, 2, 3, 3, 4, 6]),
+    ("O(3)", "M:matrix", 8, [1, 2, 2, 3, 3, 4, 6]),
+    ("O(2)", "A:sym", 6, [1, 2]),
+    ("O(1,3)", "F:skew; p:vector", 8, [2, 2, 4, 4]),
+]
+
+
+@pytest.mark.parametrize("group, inputs, degree, degrees", PUBLISHED)
+def test_minimal_generating_sets_match_published(group, inputs, degree, degrees):
+    result = minimal_generators(group, inputs, degree)
+    assert result.complete and result.complete_to_degree == degree
+    assert sorted(g.degree for g in result.generators) == degrees
+    assert all(span == dim for _, dim, span in result.blocks)
+
+
+def test_two_symmetric_tensors_one_per_multidegree():
+    result = minimal_generators("O(3)", "A,B:sym", 8)
+    got = sorted(tuple(g.multidegree) for g in result.generators)
+    expected = [(1, 0), (0, 1), (2, 0), (1, 1), (0, 2), (3, 0), (2, 1), (1, 2), (0, 3), (2, 2)]
+    assert got == sorted(expected)
+    assert "tr(A²B²)" in [g.name for g in result.generators]
+
+
+def test_vector_inputs_give_dot_products_and_brackets():
+    names = [g.name for g in minimal_generators("SO(3)", "p,q,r:vector", 6).generators]
+    assert names == ["p·p", "p·q", "p·r", "q·q", "q·r", "r·r", "[p,q,r]"]
+    assert len(minimal_generators("O(3)", "p,q,r:vector", 6).generators) == 6
+
+
+def test_incomplete_sets_say_where():
+    """SO(3) needs [v, Av, A²v] (a Levi-Civita contraction, not enumerated yet) at (3, 3)."""
+    result = minimal_generators("SO(3)", "A:sym; v:vector", 6)
+    assert not result.complete and result.complete_to_degree == 5
+    assert [(b, dim, span) for b, dim, span in result.blocks if span < dim][0] == ((3, 3), 1, 0)
+
+
+# --- contractions -----------------------------------------------------------------------------
+
+
+def test_vanishing_contractions_are_dropped():
+    names = [c.name for c in connected_contractions({"W": T("skew"), "A": T("sym")}, 3)]
+    assert "tr(W)" not in names and "tr(AW)" not in names and "tr(W²)" in names
+    names = [c.name for c in connected_contractions({"W": T("skew"), "v": "vector"}, 4)]
+    assert "v·W·v" not in names and "v·W²·v" in names
+    names = [c.name for c in connected_contractions({"D": T("dev")}, 3)]
+    assert names == ["tr(D²)", "tr(D³)"]
+
+
+def test_matrix_words_up_to_rotation_and_reversal():
+    names = [c.name for c in connected_contractions({"M": T("matrix")}, 3)]
+    assert names == ["tr(M)", "tr(M²)", "tr(MMᵀ)", "tr(M³)", "tr(M²Mᵀ)"]
+
+
+CASES = [
+    ("O(3)", {"A": "sym", "B": "sym"}, 4),
+    ("O(3)", {"W": "skew", "v": "vector", "u": "vector"}, 4),
+    ("O(1,3)", {"F": "skew", "p": "vector"}, 4),
+    ("O(2)", {"M": "matrix", "D": "dev"}, 4),
+    ("SO(4)", {"A": "sym", "W": "skew"}, 3),
+]
+
+
+@pytest.mark.parametrize("group, inputs, degree", CASES)
+def test_mod_p_values_match_the_sympy_expressions(group, inputs, degree):
+    G = parse_group(group)
+    types = {n: (t if t == "vector" else T(t)) for n, t in inputs.items()}
+    points = _points(G, types, 3, seed=1)
+    coords = coordinates(G.d, inputs)
+    for c in connected_contractions(types, degree):
+        expr = c.expression(coords, G.metric)
+        for k in range(3):
+            subs = {}
+            for name, X in coords.items():
+                value = points[name][k]
+                for (i, j), s in np.ndenumerate(np.array(X.tolist(), dtype=object)):
+                    if isinstance(s, sympy.Symbol):
+                        subs[s] = int(value[i, j])
+            assert int(expr.xreplace(subs)) % PRIME == int(_value(c, points, G.metric)[k])
+
+
+def _transform(G, inputs, g, values):
+    return {n: g @ v if t == "vector" else g @ v @ g.T for (n, t), v in zip(inputs.items(), values)}
+
+
+@settings(max_examples=10)
+@given(st.sampled_from(CASES), st.integers(0, 2**32 - 1))
+def test_contractions_are_invariant(case, seed):
+    group, inputs, degree = case
+    G = parse_group(group)
+    rng = np.random.default_rng(seed)
+    coords = coordinates(G.d, inputs)
+    flat = list(dict.fromkeys(s for X in coords.values() for s in X if isinstance(s, sympy.Symbol)))
+    values = {}
+    for name, t in inputs.items():
+        if t == "vector":
+            values[name] = rng.normal(size=G.d)
+            continue
+        X = rng.normal(size=(G.d, G.d))
+        X = {"sym": X + X.T, "skew": X - X.T, "matrix": X, "dev": X + X.T}[t]
+        if t == "dev":
+            X -= np.trace(X) / G.d * np.eye(G.d)
+        values[name] = X
+    g = G.random_element(rng, scale=0.5)
+    moved = _transform(G, inputs, g, list(values.values()))
+
+    def assign(vals):
+        out = {}
+        for name, X in coords.items():
+            arr = np.atleast_2d(vals[name]) if inputs[name] != "vector" else vals[name][:, None]
+            for (i, j), s in np.ndenumerate(np.array(X.tolist(), dtype=object)):
+                if isinstance(s, sympy.Symbol):
+                    out[s] = arr[i, j]
+        return [out[s] for s in flat]
+
+    types = {n: (t if t == "vector" else T(t)) for n, t in inputs.items()}
+    for c in connected_contractions(types, degree):
+        f = sympy.lambdify(flat, c.expression(coords, G.metric), "numpy")
+        a, b = f(*assign(values)), f(*assign(moved))
+        scale = max(1.0, abs(a))
+        assert abs(a - b) <= 1e-9 * scale, (c.name, a, b)
+
+
+# --- command line and errors ------------------------------------------------------------------
+
+
+def test_cli_minimal_json(capsys):
+    import json
+
+    code, out, _ = run(
+        capsys, "generators", "O(3)", "A,B:sym", "--minimal", "--degree", "4", "--json"
+    )
+    data = json.loads(out)
+    assert code == 0 and data["complete_to_degree"] == 4 and len(data["generators"]) == 10
+    first = data["generators"][0]
+    assert set(first) == {"name", "expression", "multidegree", "degree"}
+    assert first["name"] == "tr(A)" and first["multidegree"] == [1, 0]
+    assert sympy.sympify(first["expression"]) == sympy.sympify("A_00 + A_11 + A_22")
+
+
+def test_cli_incomplete_exits_1(capsys):
+    code, out, _ = run(
+        capsys, "generators", "SO(3)", "A:sym; v:vector", "--minimal", "--degree", "6"
+    )
+    assert code == 1 and "INCOMPLETE: proven complete up to degree 5" in out
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["generators", "O(3)", "A:sym", "--degree", "3"], "--minimal and --degree K go together"),
+        (["verify", "O(3)", "A:sym"], "tensor inputs (A:sym) are supported by minimal"),
+        (["generators", "O(3)", "A:tensor(ij=ji=-ji)", "--minimal", "--degree", "2"], "vanish"),
+        (["generators", "O(3)", "A:tensor(ijk=jik)", "--minimal", "--degree", "2"], "rank-2"),
+        (["generators", "O(3)", "A:sym; m:scalar", "--minimal", "--degree", "2"], "'m'"),
+    ],
+)
+def test_cli_bad_tensor_input(capsys, argv, message):
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_negative_degree():
+    with pytest.raises(InvariantsError, match="degree must be an integer ≥ 0"):
+        minimal_generators("O(3)", "A:sym", -1)
