@@ -1,11 +1,20 @@
 """The command line: outputs, exit codes, certificates written and checked."""
 
+import errno
+import importlib
 import json
+import os
+import re
+import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from invariants.certificate import write_certificate
+from invariants.errors import InvariantsError
+from invariants.files import write_text_atomic
 from tests.conftest import run
 
 
@@ -120,3 +129,109 @@ def test_console_script_entry_point():
         check=False,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- output files
+
+
+def _bad_path(tmp_path: Path, kind: str) -> Path:
+    (tmp_path / "file").write_text("x")
+    return {
+        "missing folder": tmp_path / "missing" / "c.json",
+        "a directory": tmp_path,
+        "under a file": tmp_path / "file" / "c.json",
+        "in /proc": Path("/proc/c.json"),
+    }[kind]
+
+
+def _no_work(monkeypatch):
+    """Make the expensive step fail loudly: it must not run when the output is unwritable."""
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the work ran although the output cannot be written")
+
+    for module in ("verify", "basis"):  # the package's attributes of these names are functions
+        monkeypatch.setattr(importlib.import_module(f"invariants.{module}"), module, fail)
+
+
+KINDS = ["missing folder", "a directory", "under a file"]
+KINDS += ["in /proc"] if Path("/proc/self").exists() else []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_unwritable_certificate_fails_before_the_work(capsys, tmp_path, monkeypatch, kind):
+    path = _bad_path(tmp_path, kind)
+    _no_work(monkeypatch)
+    code, out, err = run(capsys, "verify", "SO(3)", "p,q:vector", "--certificate", str(path))
+    assert code == 2 and not out and "Traceback" not in err
+    assert err.startswith(f"invariants: error: cannot write certificate to {str(path)!r}: ")
+    assert err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no temporary file left
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_unwritable_export_fails_before_the_work(capsys, tmp_path, monkeypatch, kind):
+    path = _bad_path(tmp_path, kind)
+    _no_work(monkeypatch)
+    code, out, err = run(capsys, "export", "SO(3)", "p:vector", "-o", str(path))
+    assert code == 2 and not out and err.count("\n") == 1
+    assert err.startswith(f"invariants: error: cannot write module to {str(path)!r}: ")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes anyway")
+def test_read_only_folder(capsys, tmp_path, monkeypatch):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    _no_work(monkeypatch)
+    path = folder / "c.json"
+    code, _, err = run(capsys, "verify", "SO(2)", "p:vector", "--certificate", str(path))
+    assert code == 2 and err.count("\n") == 1 and "Permission denied" in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_full_device_is_one_line_and_exit_2(capsys):
+    code, out, err = run(capsys, "verify", "SO(2)", "p:vector", "--certificate", "/dev/full")
+    assert code == 2 and "COMPLETE" in out  # the report is printed before the certificate
+    assert (
+        err
+        == "invariants: error: cannot write certificate to '/dev/full': No space left on device\n"
+    )
+    code, out, err = run(capsys, "export", "SO(2)", "p:vector", "-o", "/dev/full")
+    assert code == 2 and not out and err.count("\n") == 1 and "No space left on device" in err
+
+
+def test_write_certificate_raises_invariants_error(tmp_path):
+    path = tmp_path / "missing" / "c.json"
+    with pytest.raises(
+        InvariantsError, match=re.escape(f"cannot write certificate to {str(path)!r}")
+    ):
+        write_certificate({"format": "invariants-certificate"}, path)
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "c.json"
+    path.write_text("old")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(InvariantsError, match="No space left on device"):
+        write_certificate({"format": "invariants-certificate"}, path)
+    assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["c.json"]
+
+
+def test_writes_follow_links_and_keep_permissions(tmp_path):
+    target, link = tmp_path / "target.json", tmp_path / "link.json"
+    target.write_text("old")
+    target.chmod(0o640)
+    link.symlink_to(target)
+    write_text_atomic(link, "new", "certificate")
+    assert link.is_symlink() and target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    fresh = tmp_path / "fresh.json"
+    write_text_atomic(fresh, "x", "certificate")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
