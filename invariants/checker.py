@@ -47,6 +47,14 @@ from typing import Any
 
 import numpy as np
 
+try:  # inside the package: one error type for everything (errors.py imports nothing)
+    from .errors import InvariantsError as _BaseError
+except ImportError:  # this file copied elsewhere and imported on its own
+
+    class _BaseError(ValueError):
+        """Bad input (stands in for ``invariants.errors.InvariantsError``)."""
+
+
 __all__ = ["CertificateError", "CheckResult", "check_certificate", "invariant_dimension"]
 
 FORMAT = "invariants-certificate"
@@ -73,8 +81,12 @@ _PANEL = 32  # column block size of det_mod's LU; _matmul_mod is exact for _PANE
 _INT64_COEFFICIENT_LIMIT = 2**62  # character coefficients bounded by this are computed in int64
 
 
-class CertificateError(ValueError):
-    """The input is not a well-formed certificate (the CLI exits with status 2)."""
+class CertificateError(_BaseError):
+    """The input is not a well-formed certificate (the CLI exits with status 2).
+
+    An :class:`invariants.errors.InvariantsError` (hence a ``ValueError``); when this file is
+    used on its own, outside the package, a ``ValueError``.
+    """
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,11 @@ import itertools
 import json
 import random
 import re
+import shutil
+import subprocess
+import sys
 from math import prod
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -938,3 +942,74 @@ def test_det_of_size_1000_is_fast() -> None:
     # about 0.4 s on one idle core; the bound only catches algorithmic regressions (a pure
     # Python elimination takes minutes), not a loaded machine or BLAS threads contending
     assert time.perf_counter() - start < 5.0
+
+
+# --------------------------------------------------------------------------- one error type
+
+
+def test_certificate_error_is_an_invariants_error() -> None:
+    from invariants.errors import InvariantsError
+
+    assert issubclass(CertificateError, InvariantsError)
+    with pytest.raises(InvariantsError):
+        check_certificate("[1]")
+
+
+_NO_SYMPY = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("sympy", "flint", "networkx"):
+            raise ImportError("blocked: " + name)
+sys.meta_path.insert(0, Block())
+"""
+
+
+def _run(code: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", _NO_SYMPY + code], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_checker_copied_elsewhere_works_alone(tmp_path, so2: dict) -> None:
+    shutil.copy(checker.__file__, tmp_path / "checker.py")
+    (tmp_path / "cert.json").write_text(json.dumps(so2))
+    code = """
+import checker
+assert checker.CertificateError.__mro__[1:3] == (checker._BaseError, ValueError)
+print(checker.check_certificate("cert.json").ok)
+try:
+    checker.check_certificate("[1]")
+except ValueError as exc:
+    print(type(exc).__name__, exc)
+"""
+    proc = _run(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("True\n")
+    assert "CertificateError invalid certificate: the top level must be" in proc.stdout
+
+
+def test_checker_needs_nothing_of_the_package_but_errors(tmp_path) -> None:
+    # a package object without running invariants/__init__ (which imports everything)
+    package = Path(checker.__file__).parent
+    code = f"""
+import importlib.machinery, importlib.util, sys, types
+package = types.ModuleType("invariants")
+package.__path__ = [{str(package)!r}]
+sys.modules["invariants"] = package
+import invariants.checker as c
+from invariants.errors import InvariantsError
+assert issubclass(c.CertificateError, InvariantsError)
+print(sorted(m for m in sys.modules if m.startswith("invariants")))
+"""
+    proc = _run(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['invariants', 'invariants.checker', 'invariants.errors']"
+
+
+def test_import_invariants_checker_without_sympy(tmp_path) -> None:
+    eager = _run("import invariants", tmp_path).returncode != 0
+    if eager:
+        pytest.xfail("invariants/__init__.py still imports SymPy eagerly (being made lazy)")
+    proc = _run("import invariants.checker", tmp_path)
+    assert proc.returncode == 0, proc.stderr
