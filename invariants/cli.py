@@ -1,8 +1,8 @@
 """The ``invariants`` command.
 
 Sub-commands: ``generators``, ``verify``, ``check``, ``basis``, ``export``. Bad input (including a
-file that cannot be written) prints one line on stderr and exits with status 2; a certificate
-that does not check exits with status 1.
+file that cannot be written, or a certificate beyond the checker's limits) prints one line on
+stderr and exits with status 2; a certificate that does not check exits with status 1.
 """
 
 from __future__ import annotations
@@ -60,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser("check", help="re-check a certificate independently")
     chk.add_argument("certificate", help="a certificate file written by 'verify --certificate'")
+    chk.add_argument("--json", action="store_true", help="print the result as a JSON object")
+    chk.add_argument(
+        "--max-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse files larger than N bytes (default 268435456, i.e. 256 MiB)",
+    )
 
     # --- kernels: `basis` lists the terms, `export` writes a standalone NumPy module ----------
     bas = sub.add_parser("basis", help="list the terms of a verified basis")
@@ -237,20 +245,19 @@ def _write_certificate(report, path: str | None) -> bool:
 
 
 def _check(args) -> int:
-    from .checker import CertificateError, check_certificate
+    from .checker import MAX_BYTES, check_certificate
 
-    try:
-        result = check_certificate(args.certificate)
-    except CertificateError as exc:
-        print(f"invariants: error: {exc}", file=sys.stderr)
-        return 2
-    if result.ok:
-        print(f"OK: {result.blocks_checked} blocks re-checked")
-        return 0
-    for problem in result.problems:
-        print(f"MISMATCH: {problem}")
-    print(f"FAILED: {len(result.problems)} problem(s)")
-    return 1
+    max_bytes = MAX_BYTES if args.max_bytes is None else args.max_bytes
+    if max_bytes < 0:
+        raise InvariantsError(f"--max-bytes must be non-negative, got {max_bytes}")
+    result = check_certificate(args.certificate, max_bytes=max_bytes)  # CertificateError: exit 2
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=1, ensure_ascii=False))
+    else:
+        for problem in result.problems:
+            print(f"MISMATCH: {problem}")
+        print(result.summary())
+    return 0 if result.ok else 1
 
 
 def _make_basis(args):

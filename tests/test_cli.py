@@ -8,6 +8,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,78 @@ def test_writes_follow_links_and_keep_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _proof(name: str) -> Path:
+    return Path(__file__).resolve().parent.parent / "proofs" / "certificates" / name
+
+
+def test_check_says_what_it_proved(capsys, tmp_path):
+    cert = json.loads(_proof("SO3-4vectors-scalar-deg8.json").read_text())
+    renamed = tmp_path / "O5-1vectors-vector-deg8.json"  # the name of another case
+    renamed.write_text(json.dumps(cert))
+    code, out, _ = run(capsys, "check", str(renamed))
+    assert code == 0
+    assert out == (
+        "OK: SO(3), inputs v1,v2,v3,v4:vector, output scalar, degree <= 8: every invariant "
+        f"polynomial of degree <= 8 is a polynomial in the {len(cert['generators'])} generators "
+        f"({len(cert['blocks'])} blocks re-checked)\n"
+    )
+
+
+def test_check_json(capsys):
+    path = _proof("O3-2vectors-vector-deg8.json")
+    code, out, _ = run(capsys, "check", str(path), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ok"] and data["complete"] and data["problems"] == []
+    assert (data["group"], data["output"], data["degree"]) == ("O(3)", "vector", 8)
+    assert [i["type"] for i in data["inputs"]] == ["vector", "vector"]
+    assert data["summary"].startswith("OK: O(3), inputs ")
+
+
+def test_check_failure_names_the_case(capsys, tmp_path):
+    cert = json.loads(_proof("SO2-1vectors-scalar-deg8.json").read_text())
+    cert["blocks"][-1]["dimension"] += 1
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(cert))
+    code, out, _ = run(capsys, "check", str(path))
+    lines = out.splitlines()
+    assert code == 1 and lines[0].startswith("MISMATCH: block ")
+    assert lines[-1] == "FAILED: SO(2), inputs v1:vector, output scalar, degree <= 8: 1 problem(s)"
+
+
+def test_check_huge_degree_is_answered_at_once(capsys, tmp_path):
+    cert = json.loads(_proof("SO3-4vectors-scalar-deg8.json").read_text())
+    cert["degree"] = 10**6
+    path = tmp_path / "deg.json"
+    path.write_text(json.dumps(cert))
+    start = time.perf_counter()
+    code, out, _ = run(capsys, "check", str(path))
+    assert time.perf_counter() - start < 1
+    assert code == 1 and "MISMATCH: the claimed degree 1000000 needs at least 1000001 blocks" in out
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_check_endless_device_and_size_limit(capsys, tmp_path):
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    code, out, err = run(capsys, "check", str(link), "--max-bytes", "100000")
+    assert code == 2 and not out
+    assert err == (
+        f"invariants: error: certificate file {str(link)!r} is larger than the limit of "
+        "100000 bytes\n"
+    )
+    code, _, err = run(
+        capsys, "check", str(_proof("SO2-1vectors-scalar-deg8.json")), "--max-bytes", "10"
+    )
+    assert code == 2 and "larger than the limit of 10 bytes" in err
+
+
+def test_check_deep_nesting(capsys, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 2 and err.count("\n") == 1 and "nested too deeply" in err
