@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 
+from .files import write_text_atomic
+
 FORMAT = "invariants-certificate"
 VERSION = 1
 
@@ -61,8 +63,15 @@ def make_certificate(report) -> dict:
 
 
 def write_certificate(cert: dict, path: str | os.PathLike) -> None:
-    """Write a certificate as JSON (one block per line, so diffs stay readable)."""
-    text = json.dumps(cert, separators=(",", ":"))
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.write("\n")
+    """Write a certificate as compact JSON, atomically: the whole file or (on error) none.
+
+    Raises :class:`~invariants.errors.InvariantsError` (``cannot write certificate to 'PATH':
+    reason``) if the file cannot be written, leaving any previous file at ``path`` unchanged.
+
+    >>> write_certificate({"format": FORMAT}, "/no/such/dir/c.json")
+    Traceback (most recent call last):
+    ...
+    invariants.errors.InvariantsError: cannot write certificate to '/no/such/dir/c.json': No...
+    """
+    text = json.dumps(cert, separators=(",", ":")) + "\n"
+    write_text_atomic(path, text, "certificate")

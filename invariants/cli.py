@@ -1,7 +1,8 @@
 """The ``invariants`` command.
 
-Sub-commands: ``generators``, ``verify``, ``check``, ``basis``, ``export``. Bad input prints one
-line on stderr and exits with status 2; a certificate that does not check exits with status 1.
+Sub-commands: ``generators``, ``verify``, ``check``, ``basis``, ``export``. Bad input (including a
+file that cannot be written, or a certificate beyond the checker's limits) prints one line on
+stderr and exits with status 2; a certificate that does not check exits with status 1.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import time
 
 from .errors import CountMismatchError, InvariantsError
+from .files import check_writable, write_text_atomic
 from .inputs import OUTPUT_TYPES
 
 
@@ -68,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
 
     chk = sub.add_parser("check", help="re-check a certificate independently")
     chk.add_argument("certificate", help="a certificate file written by 'verify --certificate'")
+    chk.add_argument("--json", action="store_true", help="print the result as a JSON object")
+    chk.add_argument(
+        "--max-bytes",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse files larger than N bytes (default 268435456, i.e. 256 MiB)",
+    )
 
     # --- kernels: `basis` lists the terms, `export` writes a standalone NumPy module ----------
     bas = sub.add_parser("basis", help="list the terms of a verified basis")
@@ -207,9 +217,10 @@ class _ProgressBar:
 
 
 def _verify(args) -> int:
-    from .certificate import make_certificate, write_certificate
     from .verify import verify
 
+    if args.certificate:  # before the work: an unwritable path must not cost a verification
+        check_writable(args.certificate, "certificate")
     show = not args.no_progress and sys.stderr.isatty()
     progress = _ProgressBar("verifying") if show else None
     report = verify(
@@ -221,10 +232,9 @@ def _verify(args) -> int:
         progress=progress,
         cross_check=args.cross_check,
     )
-    if args.certificate:
-        write_certificate(make_certificate(report), args.certificate)
     if args.json:
         print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
+        _write_certificate(report, args.certificate)
         return 0 if report.complete else 1
     inputs = "; ".join(f"{i.name}:{i.type}" for i in report.inputs)
     print(
@@ -267,26 +277,36 @@ def _verify(args) -> int:
         else "INCOMPLETE: some blocks are not spanned"
     )
     print(f"\n{verdict}")
-    if args.certificate:
+    if _write_certificate(report, args.certificate):
         print(f"certificate written to {args.certificate}")
     return 0 if report.complete else 1
 
 
-def _check(args) -> int:
-    from .checker import CertificateError, check_certificate
+def _write_certificate(report, path: str | None) -> bool:
+    """Write the certificate if asked (after the report is printed: the result is not lost)."""
+    if not path:
+        return False
+    from .certificate import make_certificate, write_certificate
 
-    try:
-        result = check_certificate(args.certificate)
-    except CertificateError as exc:
-        print(f"invariants: error: {exc}", file=sys.stderr)
-        return 2
-    if result.ok:
-        print(f"OK: {result.blocks_checked} blocks re-checked")
-        return 0
-    for problem in result.problems:
-        print(f"MISMATCH: {problem}")
-    print(f"FAILED: {len(result.problems)} problem(s)")
-    return 1
+    sys.stdout.flush()
+    write_certificate(make_certificate(report), path)
+    return True
+
+
+def _check(args) -> int:
+    from .checker import MAX_BYTES, check_certificate
+
+    max_bytes = MAX_BYTES if args.max_bytes is None else args.max_bytes
+    if max_bytes < 0:
+        raise InvariantsError(f"--max-bytes must be non-negative, got {max_bytes}")
+    result = check_certificate(args.certificate, max_bytes=max_bytes)  # CertificateError: exit 2
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=1, ensure_ascii=False))
+    else:
+        for problem in result.problems:
+            print(f"MISMATCH: {problem}")
+        print(result.summary())
+    return 0 if result.ok else 1
 
 
 def _make_basis(args):
@@ -338,13 +358,9 @@ def _basis(args) -> int:
 def _export(args) -> int:
     from .kernels import export_module
 
+    check_writable(args.out, "module")  # before the work
     B = _make_basis(args)
-    text = export_module(B, dtype=args.dtype)  # before opening the file: nothing written on error
-    try:
-        with open(args.out, "w", encoding="utf-8") as f:
-            f.write(text)
-    except OSError as exc:
-        raise InvariantsError(f"cannot write {args.out!r}: {exc.strerror or exc}") from None
+    write_text_atomic(args.out, export_module(B, dtype=args.dtype), "module")
     names = ", ".join(i.name for i in B.data_inputs)
     print(f"wrote {args.out}: evaluate({names}) gives {len(B)} {B.output} terms")
     return 0

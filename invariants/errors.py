@@ -1,7 +1,10 @@
 """The one exception type of the package.
 
 Every error that bad input can cause is an :class:`InvariantsError`, a :class:`ValueError`
-whose message names the bad value and says what is accepted.
+whose message names the bad value and says what is accepted.  That includes
+:class:`invariants.checker.CertificateError` (a file that is not a certificate, or is beyond the
+checker's limits) and a file the CLI cannot write.  This module imports nothing, so that the
+self-contained checker can use it.
 """
 
 import numbers

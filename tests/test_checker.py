@@ -7,15 +7,24 @@ code in ``invariants.checker`` that re-checks them.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import json
 import random
 import re
+import shutil
+import subprocess
+import sys
+import time
 from math import prod
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from invariants import checker
 from invariants.checker import (
@@ -408,7 +417,12 @@ def test_valid_certificate_passes(name: str) -> None:
     cert = VALID[name]()
     result = check_certificate(cert)
     # in particular the brute-force span equals the character-formula dimension in every block
-    assert result == CheckResult(True, (), len(cert["blocks"]))
+    assert (result.ok, result.problems, result.blocks_checked) == (True, (), len(cert["blocks"]))
+    assert (result.group, result.output, result.degree) == (
+        cert["group"],
+        cert["output"],
+        cert["degree"],
+    )
 
 
 def test_builder_sees_expected_numbers(so2: dict) -> None:
@@ -694,8 +708,11 @@ def test_skew_generators_must_be_closed_under_exchanging_the_dummies() -> None:
 def test_antisymmetric_must_name_the_dummies() -> None:
     cert = so3_skew_output()
     cert["antisymmetric"] = [0, 1]
-    assert check_certificate(cert) == CheckResult(
-        False, ("antisymmetric is [0, 1], expected [1, 2]",), 0
+    result = check_certificate(cert)
+    assert (result.ok, result.problems, result.blocks_checked) == (
+        False,
+        ("antisymmetric is [0, 1], expected [1, 2]",),
+        0,
     )
     cert = o3_vector_output()
     cert["antisymmetric"] = [0, 1]
@@ -936,3 +953,441 @@ def test_det_of_size_1000_agrees_with_flint() -> None:
     m = np.random.default_rng(0).integers(0, P, size=(1000, 1000), dtype=np.int64)
     expected = int(flint.nmod_mat(m.tolist(), P).det())
     assert det_mod(m, P) == expected
+
+
+# --------------------------------------------------------------------------- hostile input, limits
+
+
+def test_degree_beyond_the_block_list_is_a_quick_mismatch(so2: dict) -> None:
+    cert = copy.deepcopy(so2)
+    for degree in (10**6, 10**400):
+        cert["degree"] = degree
+        start = time.perf_counter()
+        result = check_certificate(cert)
+        assert time.perf_counter() - start < 30  # a hang guard (the old code ran for minutes)
+        assert not result.ok and result.blocks_checked == 0
+        (problem,) = result.problems
+        assert problem.startswith(f"the claimed degree {checker._show(degree)} needs at least")
+        assert problem.endswith(f"but the certificate lists {len(so2['blocks'])}")
+
+
+def test_degree_beyond_the_limit_is_refused(so2: dict) -> None:
+    cert = copy.deepcopy(so2)
+    cert["degree"] = checker.MAX_DEGREE + 1
+    cert["blocks"] = cert["blocks"] * 200  # enough entries not to be refuted at once
+    with pytest.raises(CertificateError, match="degree 1001 exceeds the checker's limit of 1000"):
+        check_certificate(cert)
+
+
+def test_missing_blocks_are_counted_without_listing_all_multidegrees(so2: dict) -> None:
+    cert = copy.deepcopy(so2)
+    cert["degree"] = 1000
+    cert["blocks"] = cert["blocks"] * 200
+    problems = _problems(cert)
+    # (a, b) with a >= b and a + b <= 1000: 251001 canonical multidegrees; 9 distinct listed
+    assert "missing blocks: 251001 canonical multidegrees, 9 listed" in problems
+    assert checker.count_canonical(so2) == len(checker.canonical_multidegrees(so2)) == 9
+
+
+@pytest.mark.parametrize("degree", [0, 1, 2, 5])
+def test_count_canonical_matches_the_enumeration(degree: int) -> None:
+    variables = [{"name": "x", "type": "vector", "role": "input", "degree": None}] * 6
+    variables.append({"name": "u", "type": "vector", "role": "dummy", "degree": 1})
+    for symmetries in ([], [[0, 1, 2]], [[2, 0], [3, 4, 5]], [[5, 4, 3, 2, 1, 0]]):
+        data = {"variables": variables, "symmetries": symmetries, "degree": degree}
+        listed = checker.canonical_multidegrees(data)
+        assert checker.count_canonical(data) == len(listed)
+        assert all(checker.is_canonical(data, beta) for beta in listed)
+
+
+@pytest.mark.parametrize(
+    ("group", "message"),
+    [
+        ("SO(13)", "group SO(13): d = 13 exceeds the checker's limit of 12"),
+        ("O(1,12)", "group O(1,12): d = 13 exceeds the checker's limit of 12"),
+        ("O(" + "9" * 5000 + ")", "unknown group name 'O(999999"),
+    ],
+)
+def test_group_dimension_beyond_the_limit_is_refused(group: str, message: str, so2) -> None:
+    with pytest.raises(CertificateError, match=re.escape(message)):
+        check_certificate(dict(so2, group=group))
+
+
+def test_checker_limits_cover_what_verify_produces() -> None:
+    from invariants.groups import MAX_DIMENSION
+    from invariants.modular import PRIME
+    from invariants.problem import check_degree
+
+    assert checker.MAX_D >= MAX_DIMENSION and PRIME < checker.MAX_PRIME
+    with pytest.raises(ValueError, match="supported maximum is 40"):
+        check_degree(41)
+    assert checker.MAX_DEGREE >= 40
+
+
+def test_primes_beyond_the_proven_range_are_refused(so2: dict) -> None:
+    # the least composite that passes Miller-Rabin with the checker's 12 bases
+    pseudoprime = 318665857834031151167461
+    assert is_prime(pseudoprime) and pseudoprime % 399165290221 == 0
+    with pytest.raises(CertificateError, match=re.escape("exceeds the checker's limit of 2**64")):
+        check_certificate(dict(so2, prime=pseudoprime))
+
+
+def test_product_chains_beyond_the_degree_limit_are_refused() -> None:
+    cert = o2_one_vector()  # generator 0 is v.v
+    cert["generators"] += [{"name": f"g{i}", "kind": "product", "args": [i, i]} for i in range(60)]
+    with pytest.raises(CertificateError, match="generator 9 'g8' has total degree 1024, more than"):
+        check_certificate(cert)
+
+
+def test_too_many_variables_are_refused(so2: dict) -> None:
+    cert = copy.deepcopy(so2)
+    extra = [{"name": f"x{i}", "type": "vector"} for i in range(100)]
+    cert["inputs"] += extra
+    cert["variables"] += [dict(item, role="input", degree=None) for item in extra]
+    with pytest.raises(CertificateError, match="102 variables exceed the checker's limit of 100"):
+        check_certificate(cert)
+
+
+def test_blocks_beyond_the_checkers_algorithms_are_refused() -> None:
+    cert = certificate("SO(12)", _vectors("v"), _vectors("v"), "scalar", 2, _dots("v"))
+    cert["degree"] = 13  # Sym^12 of a 12-dimensional space has C(23, 11) = 1352078 monomials
+    cert["blocks"] = [dict(cert["blocks"][0], multidegree=[k]) for k in range(14)]
+    with pytest.raises(CertificateError, match="block \\[12\\]: the character of one variable"):
+        check_certificate(cert)
+
+
+def _many_scalars(n: int) -> dict:
+    """SO(2) with n scalar inputs, degree 1, written by hand: every block has dimension 1."""
+    names = [f"s{i}" for i in range(n)]
+    point = [random.Random(n).randrange(1, P) for _ in range(n)]
+    unit = [[int(i == j) for j in range(n)] for i in range(n)]
+    blocks = [
+        {"multidegree": beta, "dimension": 1, "candidates": 1, "span": 1, "relations": 0}
+        | {"basis": [beta], "rows": [0], "det": det}
+        for beta, det in [([0] * n, 1)] + list(zip(unit[::-1], point[::-1]))
+    ]
+    return {
+        "format": "invariants-certificate",
+        "version": 1,
+        "group": "SO(2)",
+        "d": 2,
+        "metric": [1, 1],
+        "inputs": [{"name": s, "type": "scalar"} for s in names],
+        "output": "scalar",
+        "degree": 1,
+        "variables": [
+            {"name": s, "type": "scalar", "role": "input", "degree": None} for s in names
+        ],
+        "antisymmetric": None,
+        "symmetries": [],
+        "prime": P,
+        "points": [point],
+        "generators": [{"name": s, "kind": "scalar", "args": [i]} for i, s in enumerate(names)],
+        "blocks": blocks,
+        "complete": True,
+    }
+
+
+def test_more_variables_than_numpy_has_axes() -> None:
+    assert check_certificate(_many_scalars(3)).ok
+    assert check_certificate(_many_scalars(70)).ok  # 71 variables: NumPy arrays have <= 64 axes
+
+
+def test_a_basis_larger_than_the_dimension_is_not_evaluated(so2: dict) -> None:
+    cert = copy.deepcopy(so2)
+    block = _block(cert, [2, 2])
+    many = 3000  # more basis monomials than the dimension: no determinant is computed
+    block["basis"] = block["basis"][:1] * many
+    block["rows"] = list(range(many))
+    cert["points"] += [[1, 2, 3, 4]] * many
+    block["span"], block["relations"] = many, block["candidates"] - many
+    start = time.perf_counter()
+    problems = _problems(cert)
+    assert time.perf_counter() - start < 30  # a hang guard (the old code ran for minutes)
+    assert "block [2, 2]: span 3000 exceeds the dimension 3" in problems
+    assert not any("det" in p or "singular" in p for p in problems)
+
+
+def test_unused_points_are_not_evaluated(so2: dict) -> None:
+    cert = copy.deepcopy(so2)
+    cert["points"] += [[1, 2, 3, 4]] * 200_000
+    cert["generators"] = cert["generators"]
+    assert check_certificate(cert).ok
+    used = checker.used_points(cert, {tuple(b["multidegree"]) for b in cert["blocks"]})
+    assert used == sorted({r for b in cert["blocks"] for r in b["rows"]}) and len(used) < 10
+
+
+def test_file_size_limit(tmp_path, so2: dict) -> None:
+    path = tmp_path / "cert.json"
+    path.write_text(json.dumps(so2))
+    size = path.stat().st_size
+    assert check_certificate(path, max_bytes=size).ok
+    with pytest.raises(CertificateError, match=f"larger than the limit of {size - 1} bytes"):
+        check_certificate(path, max_bytes=size - 1)
+    with pytest.raises(CertificateError, match="JSON text longer than the limit of 10 bytes"):
+        check_certificate(json.dumps(so2), max_bytes=10)
+    assert checker.MAX_BYTES == 256 * 2**20
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_endless_devices_are_cut_off(tmp_path, device: str) -> None:
+    link = tmp_path / "cert.json"
+    link.symlink_to(device)
+    with pytest.raises(CertificateError, match="larger than the limit of 4096 bytes"):
+        check_certificate(link, max_bytes=4096)
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":', '{"format": ['])
+def test_deep_nesting_is_refused_in_one_line(tmp_path, opening: str) -> None:
+    closing = {"[": "]", '{"a":': "}", '{"format": [': "]"}[opening]
+    text = opening * 100_000 + "1" + closing * 100_000
+    with pytest.raises(CertificateError, match="nested too deeply") as info:
+        check_certificate(text)
+    assert "\n" not in str(info.value)
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    with pytest.raises(CertificateError, match="nested too deeply"):
+        check_certificate(path)
+
+
+def test_integers_with_too_many_digits_are_refused() -> None:
+    with pytest.raises(CertificateError, match="an integer with too many digits"):
+        check_certificate('{"format": ' + "9" * 5000 + "}")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda c: c.update(version=10**5000), "unsupported version <an integer of 16610 bits>"),
+        (lambda c: c.update(group="x" * 10**6), "unknown group name 'xxxxxxxx"),
+        (lambda c: c.update(output="\n" * 5), "invalid value '\\n\\n\\n\\n\\n' of key 'output'"),
+        (lambda c: c.update(degree=-(10**5000)), "invalid value <an integer of 16610 bits>"),
+    ],
+)
+def test_messages_about_hostile_values_are_one_short_line(mutate, message, so2) -> None:
+    cert = copy.deepcopy(so2)
+    mutate(cert)
+    with pytest.raises(CertificateError) as info:
+        check_certificate(cert)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 300
+
+
+def test_huge_numbers_in_blocks_are_mismatches(so2: dict) -> None:
+    cert = copy.deepcopy(so2)
+    block = _block(cert, [1, 1])
+    block["dimension"] = block["det"] = 10**5000
+    block["multidegree"] = [10**5000, 1]
+    problems = _problems(cert)
+    assert "missing block [1, 1]" in problems
+    assert "unexpected block [<an integer of 16610 bits>, 1]: not a canonical multidegree" in (
+        problems
+    )
+    cert = copy.deepcopy(so2)
+    _block(cert, [1, 1])["det"] = 10**5000
+    assert _problems(cert) == (
+        "block [1, 1]: det <an integer of 16610 bits> recorded, "
+        f"{_block(so2, [1, 1])['det']} recomputed",
+    )
+
+
+# --------------------------------------------------------------------------- fuzzing
+
+
+_POOL = [
+    None, True, False, 0, 1, 2, -1, 7, 2**31 - 1, 2**63, -(2**64), 10**30, 10**400, 10**5000,
+    1.5, float("nan"), "", "x", "3", "O(3)", "SO(12)", "vector", "product", "a\nb", [], [0],
+    [0, 1], [[0]], [[0, 1]], {}, {"a": 1}, [[[[[[[[0]]]]]]]],
+]  # fmt: skip
+_SMALL = {
+    "so2": so2_two_vectors(),
+    "skew": so3_skew_output(),
+    "e3": e3_positions(),
+    "product": o2_product_generator(),
+    "vector": o3_vector_output(),
+}
+
+
+_HUGE = [10**5000, -(10**5000), 2**64, 10**6, -1, 0]
+_HOW = ["replace", "delete", "wrap", "duplicate", "huge", "shift"]
+
+
+def _draw_path(data, cert: dict) -> tuple:
+    """A place in the certificate: a top-level key, then deeper with probability 1/2 a step."""
+    path, node = (), cert
+    while isinstance(node, (dict, list)) and node and (not path or data.draw(st.booleans())):
+        key = data.draw(st.sampled_from(list(node) if isinstance(node, dict) else range(len(node))))
+        path, node = (*path, key), node[key]
+    return path
+
+
+def _mutate(cert: dict, path: tuple, how: str, value: Any) -> None:
+    parent = cert
+    for step in path[:-1]:
+        parent = parent[step]
+    key, old = path[-1], parent[path[-1]]
+    if how == "delete":
+        del parent[key]
+    elif how == "wrap":
+        parent[key] = [old]
+    elif how == "duplicate" and isinstance(parent, list):
+        parent.insert(key, copy.deepcopy(old))
+    elif how == "huge" and checker._is_int(old):
+        parent[key] = value
+    elif how == "shift" and checker._is_int(old):
+        parent[key] = old + 1
+    elif how == "shift" and isinstance(old, list) and old:
+        parent[key] = old[1:]  # one entry fewer
+    else:
+        parent[key] = value
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.data())
+def test_fuzzed_certificates_give_a_result_or_a_certificate_error(data) -> None:
+    cert = copy.deepcopy(_SMALL[data.draw(st.sampled_from(sorted(_SMALL)))])
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = _draw_path(data, cert)
+        if not path:
+            break
+        how = data.draw(st.sampled_from(_HOW))
+        value = data.draw(st.sampled_from(_HUGE if how == "huge" else _POOL))
+        _mutate(cert, path, how, copy.deepcopy(value))
+    if data.draw(st.booleans()):  # as JSON text (unless an int has too many digits for it)
+        with contextlib.suppress(ValueError):
+            cert = json.dumps(cert)
+    try:
+        result = check_certificate(cert)
+    except CertificateError as exc:
+        assert "\n" not in str(exc) and len(str(exc)) < 1000
+        return
+    assert isinstance(result, CheckResult) and result.ok is (not result.problems)
+    assert all("\n" not in p and len(p) < 1000 for p in result.problems)
+    assert "\n" not in result.summary()
+
+
+# --------------------------------------------------------------------------- what a check proved
+
+
+def test_summary_names_what_was_proved() -> None:
+    result = check_certificate(so3_three_vectors())
+    assert result.inputs == (("a", "vector"), ("b", "vector"), ("c", "vector"))
+    assert (result.group, result.output, result.degree) == ("SO(3)", "scalar", 3)
+    assert result.complete and result.generators == 7
+    assert result.summary() == (
+        "OK: SO(3), inputs a,b,c:vector, output scalar, degree <= 3: every invariant polynomial "
+        f"of degree <= 3 is a polynomial in the 7 generators ({result.blocks_checked} blocks "
+        "re-checked)"
+    )
+    assert (
+        check_certificate(e3_positions())
+        .summary()
+        .startswith(
+            "OK: E(3), inputs x1,x2,x3:position, output scalar, degree <= 3: every invariant"
+        )
+    )
+    vector = check_certificate(o3_vector_output()).summary()
+    assert vector.startswith("OK: O(3), inputs x:vector, output vector, degree <= 5: ")
+    assert "every equivariant polynomial of degree <= 5 with vector values" in vector
+
+
+def test_summary_of_an_incomplete_certificate_says_only_the_numbers_were_checked() -> None:
+    v = _vectors("a", "b", "c")
+    cert = certificate(
+        "SO(3)", v, v, "scalar", 3, _dots("a", "b", "c"), [["a", "b", "c"]], dims={(1, 1, 1): 1}
+    )
+    summary = check_certificate(cert).summary()
+    assert summary.startswith("OK (numbers only): SO(3), inputs a,b,c:vector, output scalar,")
+    assert "complete=false" in summary and "do NOT span" in summary
+
+
+def test_summary_of_a_failed_check_and_a_renamed_certificate(so2: dict) -> None:
+    cert = copy.deepcopy(so2)
+    cert["inputs"][0]["name"] = "p\nOK: forged"
+    cert["variables"][0]["name"] = "p\nOK: forged"
+    result = check_certificate(cert)
+    assert result.ok  # names are not checked against anything: but they are shown as they are
+    assert "\n" not in result.summary() and "'p\\nOK: forged'" in result.summary()
+    _block(cert, [1, 1])["dimension"] += 1
+    summary = check_certificate(cert).summary()
+    assert summary.startswith("FAILED: SO(2), inputs 'p\\nOK: forged',v2:vector, output scalar")
+    assert summary.endswith("degree <= 4: 1 problem(s)")
+
+
+def test_as_dict_is_json(so2: dict) -> None:
+    data = json.loads(json.dumps(check_certificate(so2).as_dict()))
+    assert data["ok"] is True and data["group"] == "SO(2)" and data["degree"] == 4
+    assert data["inputs"] == [{"name": "v1", "type": "vector"}, {"name": "v2", "type": "vector"}]
+    assert data["summary"].startswith("OK: SO(2)")
+
+
+# --------------------------------------------------------------------------- one error type
+
+
+def test_certificate_error_is_an_invariants_error() -> None:
+    from invariants.errors import InvariantsError
+
+    assert issubclass(CertificateError, InvariantsError)
+    with pytest.raises(InvariantsError):
+        check_certificate("[1]")
+
+
+_NO_SYMPY = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in ("sympy", "flint", "networkx"):
+            raise ImportError("blocked: " + name)
+sys.meta_path.insert(0, Block())
+"""
+
+
+def _run(code: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", _NO_SYMPY + code], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_checker_copied_elsewhere_works_alone(tmp_path, so2: dict) -> None:
+    shutil.copy(checker.__file__, tmp_path / "checker.py")
+    (tmp_path / "cert.json").write_text(json.dumps(so2))
+    code = """
+import checker
+assert checker.CertificateError.__mro__[1:3] == (checker._BaseError, ValueError)
+print(checker.check_certificate("cert.json").summary())
+try:
+    checker.check_certificate("[1]")
+except ValueError as exc:
+    print(type(exc).__name__, exc)
+"""
+    proc = _run(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("OK: SO(2), inputs v1,v2:vector")
+    assert "CertificateError invalid certificate: the top level must be" in proc.stdout
+
+
+def test_checker_needs_nothing_of_the_package_but_errors(tmp_path) -> None:
+    # a package object without running invariants/__init__ (which imports everything)
+    package = Path(checker.__file__).parent
+    code = f"""
+import importlib.machinery, importlib.util, sys, types
+package = types.ModuleType("invariants")
+package.__path__ = [{str(package)!r}]
+sys.modules["invariants"] = package
+import invariants.checker as c
+from invariants.errors import InvariantsError
+assert issubclass(c.CertificateError, InvariantsError)
+print(sorted(m for m in sys.modules if m.startswith("invariants")))
+"""
+    proc = _run(code, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "['invariants', 'invariants.checker', 'invariants.errors']"
+
+
+def test_import_invariants_checker_without_sympy(tmp_path) -> None:
+    eager = _run("import invariants", tmp_path).returncode != 0
+    if eager:
+        pytest.xfail("invariants/__init__.py still imports SymPy eagerly (being made lazy)")
+    proc = _run("import invariants.checker", tmp_path)
+    assert proc.returncode == 0, proc.stderr

@@ -1,12 +1,22 @@
 """The command line: outputs, exit codes, certificates written and checked."""
 
+import errno
+import importlib
 import json
+import os
+import re
+import stat
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
+from invariants.certificate import write_certificate
 from invariants.cli import main
+from invariants.errors import InvariantsError
+from invariants.files import write_text_atomic
 from tests.conftest import run
 
 
@@ -130,3 +140,184 @@ def test_version(capsys):
         main(["--version"])
     assert exc.value.code == 0
     assert capsys.readouterr().out.strip() == f"invariants {invariants.__version__}"
+
+
+# --------------------------------------------------------------------------- output files
+
+
+def _bad_path(tmp_path: Path, kind: str) -> Path:
+    (tmp_path / "file").write_text("x")
+    return {
+        "missing folder": tmp_path / "missing" / "c.json",
+        "a directory": tmp_path,
+        "under a file": tmp_path / "file" / "c.json",
+        "in /proc": Path("/proc/c.json"),
+    }[kind]
+
+
+def _no_work(monkeypatch):
+    """Make the expensive step fail loudly: it must not run when the output is unwritable."""
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the work ran although the output cannot be written")
+
+    for module in ("verify", "basis"):  # the package's attributes of these names are functions
+        monkeypatch.setattr(importlib.import_module(f"invariants.{module}"), module, fail)
+
+
+KINDS = ["missing folder", "a directory", "under a file"]
+KINDS += ["in /proc"] if Path("/proc/self").exists() else []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_unwritable_certificate_fails_before_the_work(capsys, tmp_path, monkeypatch, kind):
+    path = _bad_path(tmp_path, kind)
+    _no_work(monkeypatch)
+    code, out, err = run(capsys, "verify", "SO(3)", "p,q:vector", "--certificate", str(path))
+    assert code == 2 and not out and "Traceback" not in err
+    assert err.startswith(f"invariants: error: cannot write certificate to {str(path)!r}: ")
+    assert err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]  # no temporary file left
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_unwritable_export_fails_before_the_work(capsys, tmp_path, monkeypatch, kind):
+    path = _bad_path(tmp_path, kind)
+    _no_work(monkeypatch)
+    code, out, err = run(capsys, "export", "SO(3)", "p:vector", "-o", str(path))
+    assert code == 2 and not out and err.count("\n") == 1
+    assert err.startswith(f"invariants: error: cannot write module to {str(path)!r}: ")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes anyway")
+def test_read_only_folder(capsys, tmp_path, monkeypatch):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    _no_work(monkeypatch)
+    path = folder / "c.json"
+    code, _, err = run(capsys, "verify", "SO(2)", "p:vector", "--certificate", str(path))
+    assert code == 2 and err.count("\n") == 1 and "Permission denied" in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_full_device_is_one_line_and_exit_2(capsys):
+    code, out, err = run(capsys, "verify", "SO(2)", "p:vector", "--certificate", "/dev/full")
+    assert code == 2 and "COMPLETE" in out  # the report is printed before the certificate
+    assert (
+        err
+        == "invariants: error: cannot write certificate to '/dev/full': No space left on device\n"
+    )
+    code, out, err = run(capsys, "export", "SO(2)", "p:vector", "-o", "/dev/full")
+    assert code == 2 and not out and err.count("\n") == 1 and "No space left on device" in err
+
+
+def test_write_certificate_raises_invariants_error(tmp_path):
+    path = tmp_path / "missing" / "c.json"
+    with pytest.raises(
+        InvariantsError, match=re.escape(f"cannot write certificate to {str(path)!r}")
+    ):
+        write_certificate({"format": "invariants-certificate"}, path)
+
+
+def test_a_failed_write_leaves_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "c.json"
+    path.write_text("old")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(InvariantsError, match="No space left on device"):
+        write_certificate({"format": "invariants-certificate"}, path)
+    assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["c.json"]
+
+
+def test_writes_follow_links_and_keep_permissions(tmp_path):
+    target, link = tmp_path / "target.json", tmp_path / "link.json"
+    target.write_text("old")
+    target.chmod(0o640)
+    link.symlink_to(target)
+    write_text_atomic(link, "new", "certificate")
+    assert link.is_symlink() and target.read_text() == "new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    fresh = tmp_path / "fresh.json"
+    write_text_atomic(fresh, "x", "certificate")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _proof(name: str) -> Path:
+    return Path(__file__).resolve().parent.parent / "proofs" / "certificates" / name
+
+
+def test_check_says_what_it_proved(capsys, tmp_path):
+    cert = json.loads(_proof("SO3-4vectors-scalar-deg8.json").read_text())
+    renamed = tmp_path / "O5-1vectors-vector-deg8.json"  # the name of another case
+    renamed.write_text(json.dumps(cert))
+    code, out, _ = run(capsys, "check", str(renamed))
+    assert code == 0
+    assert out == (
+        "OK: SO(3), inputs v1,v2,v3,v4:vector, output scalar, degree <= 8: every invariant "
+        f"polynomial of degree <= 8 is a polynomial in the {len(cert['generators'])} generators "
+        f"({len(cert['blocks'])} blocks re-checked)\n"
+    )
+
+
+def test_check_json(capsys):
+    path = _proof("O3-2vectors-vector-deg8.json")
+    code, out, _ = run(capsys, "check", str(path), "--json")
+    data = json.loads(out)
+    assert code == 0 and data["ok"] and data["complete"] and data["problems"] == []
+    assert (data["group"], data["output"], data["degree"]) == ("O(3)", "vector", 8)
+    assert [i["type"] for i in data["inputs"]] == ["vector", "vector"]
+    assert data["summary"].startswith("OK: O(3), inputs ")
+
+
+def test_check_failure_names_the_case(capsys, tmp_path):
+    cert = json.loads(_proof("SO2-1vectors-scalar-deg8.json").read_text())
+    cert["blocks"][-1]["dimension"] += 1
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(cert))
+    code, out, _ = run(capsys, "check", str(path))
+    lines = out.splitlines()
+    assert code == 1 and lines[0].startswith("MISMATCH: block ")
+    assert lines[-1] == "FAILED: SO(2), inputs v1:vector, output scalar, degree <= 8: 1 problem(s)"
+
+
+def test_check_huge_degree_is_answered_at_once(capsys, tmp_path):
+    cert = json.loads(_proof("SO3-4vectors-scalar-deg8.json").read_text())
+    cert["degree"] = 10**6
+    path = tmp_path / "deg.json"
+    path.write_text(json.dumps(cert))
+    start = time.perf_counter()
+    code, out, _ = run(capsys, "check", str(path))
+    assert time.perf_counter() - start < 30  # a hang guard (the old code ran for minutes)
+    assert code == 1 and "MISMATCH: the claimed degree 1000000 needs at least 1000001 blocks" in out
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_check_endless_device_and_size_limit(capsys, tmp_path):
+    link = tmp_path / "zero.json"
+    link.symlink_to("/dev/zero")
+    code, out, err = run(capsys, "check", str(link), "--max-bytes", "100000")
+    assert code == 2 and not out
+    assert err == (
+        f"invariants: error: certificate file {str(link)!r} is larger than the limit of "
+        "100000 bytes\n"
+    )
+    code, _, err = run(
+        capsys, "check", str(_proof("SO2-1vectors-scalar-deg8.json")), "--max-bytes", "10"
+    )
+    assert code == 2 and "larger than the limit of 10 bytes" in err
+
+
+def test_check_deep_nesting(capsys, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 2 and err.count("\n") == 1 and "nested too deeply" in err
