@@ -39,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
         "(also for rank-2 tensor inputs: sym, skew, dev, matrix)",
     )
     gen.add_argument("--degree", type=int, help="degree bound for --minimal")
+    gen.add_argument(
+        "--output",
+        default="scalar",
+        help="with --minimal: generators of the module of equivariants of this type "
+        "(vector, sym, skew, dev, matrix, …) over the invariants",
+    )
 
     ver = sub.add_parser("verify", help="verify that the generators span, degree by degree")
     ver.add_argument("group", help="e.g. 'SO(3)', 'O(1,3)', 'E(3)'")
@@ -129,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
 def _generators(args) -> int:
     from .generators import generators
 
-    if args.minimal or args.degree is not None:
+    if args.minimal or args.degree is not None or args.output != "scalar":
         return _minimal(args)
     gens = generators(args.group, args.inputs)
     if args.json:
@@ -164,7 +170,7 @@ def _minimal(args) -> int:
 
     if not args.minimal or args.degree is None:
         raise InvariantsError("--minimal and --degree K go together, e.g. --minimal --degree 6")
-    result = minimal_generators(args.group, args.inputs, args.degree)
+    result = minimal_generators(args.group, args.inputs, args.degree, output=args.output)
     if args.json:
         print(json.dumps(result.as_dict(), indent=1, ensure_ascii=False))
         return 0 if result.complete else 1
@@ -177,8 +183,13 @@ def _minimal(args) -> int:
             line += f"  = {g.expression}"
         print(line)
     if result.complete:
+        what = (
+            "every invariant"
+            if result.output == "scalar"
+            else f"every {result.output}-valued equivariant (over the invariants)"
+        )
         print(
-            f"\nCOMPLETE: these {len(result.generators)} generate every invariant of degree "
+            f"\nCOMPLETE: these {len(result.generators)} generate {what} of degree "
             f"<= {result.degree} (each block spanned, exact counts)"
         )
         return 0

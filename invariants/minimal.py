@@ -74,6 +74,7 @@ class MinimalGenerators:
     generators: tuple[MinimalGenerator, ...]
     complete_to_degree: int
     blocks: tuple[tuple[tuple[int, ...], int, int], ...]
+    output: str = "scalar"
 
     @property
     def complete(self) -> bool:
@@ -84,6 +85,7 @@ class MinimalGenerators:
         return {
             "group": self.group,
             "inputs": [{"name": n, "type": t} for n, t in self.inputs],
+            "output": self.output,
             "degree": self.degree,
             "complete_to_degree": self.complete_to_degree,
             "generators": [
@@ -98,29 +100,54 @@ class MinimalGenerators:
         }
 
 
-def minimal_generators(group, inputs, degree: int, *, seed: int = 0) -> MinimalGenerators:
+def minimal_generators(
+    group, inputs, degree: int, output: str = "scalar", *, seed: int = 0
+) -> MinimalGenerators:
     """A minimal generating set of the invariants of ``inputs`` up to ``degree`` (module
-    docstring). ``inputs`` is a specification (``"A,B:sym; v:vector"``), parsed inputs, or a
-    dict name → type. Inputs of vector types use the generators of
-    :func:`invariants.generators` (inner products, brackets); vectors with rank-2 tensors
-    (``sym``, ``skew``, ``dev``, ``matrix``) use the contractions of
-    :mod:`invariants.contractions`.
+    docstring), or with ``output`` of the module of equivariants of that type over the invariant
+    ring. ``inputs`` is a specification (``"A,B:sym; v:vector"``), parsed inputs, or a dict
+    name → type. Inputs of vector types use the generators of :func:`invariants.generators`
+    (inner products, brackets); rank-2 tensors (``sym``, ``skew``, ``dev``, ``matrix``), with
+    vectors, and the outputs ``skew`` and ``dev`` use the contractions of
+    :mod:`invariants.contractions`, an output of type ``W`` being a dummy input of type ``W``
+    of degree 1 (``f`` is equivariant iff ``⟨f, D⟩`` is invariant).
 
     >>> r = minimal_generators("O(3)", "A:sym; v:vector", degree=5)
     >>> [g.name for g in r.generators]
     ['tr(A)', 'tr(A²)', 'v·v', 'tr(A³)', 'v·A·v', 'v·A²·v']
     >>> [g.name for g in minimal_generators("SO(3)", "p,q,r:vector", 3).generators]
     ['p·p', 'p·q', 'p·r', 'q·q', 'q·r', 'r·r', '[p,q,r]']
+    >>> [g.name for g in minimal_generators("O(3)", "A:sym", 6, output="sym").generators]
+    ['I', 'A', 'A²']
     """
     G = parse_group(group)
     degree = check_integer(degree, "degree")
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
-    if all(i.tensor is None for i in parsed):
-        return _vector_generators(G, parsed, degree, seed)
+    if not isinstance(output, str) or output not in OUTPUTS:
+        raise InvariantsError(f"unknown output type {output!r}; accepted: {', '.join(OUTPUTS)}")
+    vectorial = all(i.tensor is None for i in parsed)
+    if vectorial and output in _VECTOR_PATH_OUTPUTS:
+        return _vector_generators(G, parsed, degree, output, seed)
+    if output not in _TENSOR_PATH_OUTPUTS:
+        raise InvariantsError(
+            f"output {output!r} with tensor inputs: minimal generators take the outputs "
+            f"{', '.join(_TENSOR_PATH_OUTPUTS)} so far"
+        )
     types = {i.name: _type(i.name, i.tensor or i.type) for i in parsed}
+    dummy = None
+    if output != "scalar":
+        dummy = next(n for n in ("D", "D_", "D__", "Φ") if n not in types)
+        types[dummy] = "vector" if output == "vector" else parse_tensor_type(output)
     names = tuple(types)
-    contractions = connected_contractions(types, degree)
-    blocks = [b for total in range(1, degree + 1) for b in _compositions(total, len(names))]
+    inputs_only = len(names) - (dummy is not None)
+    contractions = connected_contractions(types, degree + (dummy is not None))
+    blocks = [
+        b + ((e,) if dummy else ())
+        for total in range(0 if dummy else 1, degree + 1)
+        for e in ((0, 1) if dummy else (0,))
+        for b in _compositions(total, inputs_only)
+        if any(b) or e
+    ]
     dims = {
         beta: character_dimension(G.family, G.d, [types[n] for n in names], beta) for beta in blocks
     }
@@ -128,36 +155,177 @@ def minimal_generators(group, inputs, degree: int, *, seed: int = 0) -> MinimalG
     candidates = [(c, c.multidegree(names), _value(c, points, G.metric)) for c in contractions]
     kept, spans, complete_to = select(candidates, blocks, dims, degree)
     coords = coordinates(G.d, types)
-    found = tuple(
-        MinimalGenerator(c.name, c.multidegree(names), c.expression(coords, G.metric)) for c in kept
-    )
+    if dummy is None:
+        found = tuple(
+            MinimalGenerator(c.name, c.multidegree(names), c.expression(coords, G.metric))
+            for c in kept
+        )
+    else:
+        found = tuple(
+            _equivariant(c, dummy, output, types, G, names)
+            for c in kept
+            if c.multidegree(names)[-1] == 1
+        )
+        spans = [(b[:-1], dim, span) for b, dim, span in spans if b[-1] == 1]
     return MinimalGenerators(
-        G.name, tuple((i.name, i.type) for i in parsed), degree, found, complete_to, tuple(spans)
+        G.name,
+        tuple((i.name, i.type) for i in parsed),
+        degree,
+        found,
+        complete_to,
+        tuple(spans),
+        output,
     )
 
 
-def _vector_generators(G, parsed, degree: int, seed: int) -> MinimalGenerators:
-    """The same selection over the problem's generators (vectors, scalars, positions)."""
-    problem = make_problem(G, parsed, "scalar")
-    variables = problem.variables
+OUTPUTS = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "dev", "matrix")
+_VECTOR_PATH_OUTPUTS = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "matrix")
+_TENSOR_PATH_OUTPUTS = ("scalar", "vector", "sym", "skew", "dev", "matrix")
+
+
+def _equivariant(c: Contraction, dummy: str, output: str, types, G, names) -> MinimalGenerator:
+    """The equivariant tensor of a contraction linear in the dummy ``D``: ``⟨f, D⟩ = c``, so
+    ``f = η (∂c/∂D) η`` with ``D`` a general matrix (``η ∂c/∂u`` for a vector dummy), projected
+    onto the output's symmetry."""
+    d = G.d
+    eta = sympy.diag(*G.metric)
+    coords = coordinates(d, {n: t for n, t in types.items() if n != dummy})
+    if output == "vector":
+        u = sympy.Matrix(sympy.symbols(f"{dummy}_0:{d}"))
+        phi = c.expression({**coords, dummy: u}, G.metric)
+        value = eta * sympy.Matrix([sympy.diff(phi, x) for x in u])
+    else:
+        D = sympy.Matrix(d, d, lambda i, j: sympy.Symbol(f"{dummy}_{i}_{j}"))
+        phi = c.expression({**coords, dummy: D}, G.metric)
+        grad = sympy.Matrix(d, d, lambda i, j: sympy.diff(phi, D[i, j]))
+        value = eta * grad * eta
+        if output in ("sym", "dev"):
+            value = (value + value.T) / 2
+        elif output == "skew":
+            value = (value - value.T) / 2
+        if output == "dev":  # traceless for η: subtract (tr(f η)/d) η⁻¹
+            value = value - (value * eta).trace() / d * eta.inv()
+    value = value.applyfunc(sympy.expand)
+    multidegree = c.multidegree(names)[:-1]
+    return MinimalGenerator(_tensor_name(c, dummy, output, types, G.metric), multidegree, value)
+
+
+def _tensor_name(c: Contraction, dummy: str, output: str, types, metric) -> str:
+    """As physics writes it: ``A²``, ``AB + BA``, ``SR − RS``, ``dev(S²)``, ``A v``, ``v⊗v``."""
+    from .contractions import _reverse, _word_text
+
+    def vec(word, end):
+        return (_word_text(word) + end) if word else end
+
+    if c.ends is None:  # tr(D w): f = wᵀ (projected)
+        k = next(i for i, (n, _) in enumerate(c.word) if n == dummy)
+        transposed = c.word[k][1]
+        rest = c.word[k + 1 :] + c.word[:k]
+        word, _ = _reverse(rest, types) if not transposed else (rest, 1)
+        if not word:
+            return "I" if set(metric) == {1} else "η"
+        back, sign = _reverse(word, types)
+        base = _word_text(word)
+        if output == "matrix" or back == word and sign == 1 and output != "dev":
+            return base
+        first, second = sorted((base, _word_text(back)))
+        if output == "skew":
+            return base if back == word else f"{first} − {second}"
+        part = base if back == word else f"{first} {'+' if sign > 0 else '−'} {second}"
+        if output == "dev" and not _traceless(word, types):
+            return f"dev({part})"
+        return part
+    a, b = c.ends
+    if dummy in (a, b):  # a vector output: u·w·v = ⟨u, w v⟩
+        other, word = (b, c.word) if a == dummy else (a, _reverse(c.word, types)[0])
+        return vec(word, other)
+    k = next(i for i, (n, _) in enumerate(c.word) if n == dummy)
+    left = vec(_reverse(c.word[:k], types)[0], a)
+    right = vec(c.word[k + 1 :], b)
+    if output == "matrix":
+        return f"{left}⊗{right}" if not c.word[k][1] else f"{right}⊗{left}"
+    if output == "skew":
+        return f"{left}∧{right}"
+    part = f"{left}⊗{right}" if left == right else f"sym({left}⊗{right})"
+    return f"dev({part})" if output == "dev" else part
+
+
+def _traceless(word, types) -> bool:
+    """Whether ``tr(word)`` vanishes identically (by symmetry, or a single traceless factor)."""
+    from .contractions import _canonical_cycle
+
+    if len(word) == 1 and types[word[0][0]].traceless:
+        return True
+    return _canonical_cycle(word, types) is None
+
+
+def _vector_generators(G, parsed, degree: int, output: str, seed: int) -> MinimalGenerators:
+    """The same selection over the problem's generators (vectors, scalars, positions; inner
+    products and brackets). For an equivariant output the candidates of the module are the
+    monomials in the dummy-carrying generators alone (the seeds: ``p``, ``[p,q,·]``, ``p⊗q``,
+    ``η``), and the products with the ring's generators are the span they must raise."""
+    from .basis import to_tensor
+    from .names import term_name
+    from .spanning import monomial_values
+
+    problem = make_problem(G, parsed, output)
+    variables, gens = problem.variables, problem.generators
+    dummies = [i for i, v in enumerate(variables) if v.role == "dummy"]
+    usable = [k for k, g in enumerate(gens) if G.family == "SO" or g.parity == 0]
+    ring = [k for k in usable if not any(gens[k].multidegree[i] for i in dummies)]
+    seeds = [k for k in usable if k not in ring]
+    module_blocks = [b for b in all_multidegrees(problem, degree) if any(b)]
+    blocks = []
+    for beta in module_blocks:
+        bare = tuple(0 if i in dummies else k for i, k in enumerate(beta))
+        if any(bare) and bare not in blocks:
+            blocks.append(bare)
+        if dummies:
+            blocks.append(beta)
     types = [v.type for v in variables]
-    usable = [k for k, g in enumerate(problem.generators) if G.family == "SO" or g.parity == 0]
-    blocks = [b for b in all_multidegrees(problem, degree) if any(b)]
     dims = {b: character_dimension(G.family, G.d, types, b) for b in blocks}
     rng = np.random.default_rng(seed)
     points = sample_points(problem, 2 * max(dims.values(), default=0) + MARGIN, rng)
     values = generator_values(problem, points)
-    gens = problem.generators
-    candidates = [(k, gens[k].multidegree, values[k]) for k in usable]
+    unit = np.eye(len(gens), dtype=np.int64)
+    candidates = [(tuple(unit[k]), gens[k].multidegree, values[k]) for k in ring]
+    seed_degrees = [gens[k].multidegree for k in seeds]
+    for beta in blocks:
+        if not any(beta[i] for i in dummies):
+            continue
+        for exps in _exponents(seed_degrees, beta):
+            mono = np.zeros(len(gens), dtype=np.int64)
+            mono[seeds] = exps
+            row = monomial_values(mono[None, :], values)[0]
+            candidates.append((tuple(int(e) for e in mono), beta, row))
     kept, spans, complete_to = select(candidates, blocks, dims, degree)
     exprs = problem.generator_expressions()
-    found = tuple(
-        MinimalGenerator(gens[k].name, input_multidegree(problem, gens[k].multidegree), exprs[k])
-        for k in kept
+    found = []
+    for mono in kept:
+        beta = tuple(
+            sum(e * x for e, x in zip(mono, col)) for col in zip(*(g.multidegree for g in gens))
+        )
+        if dummies and not any(beta[i] for i in dummies):
+            continue  # a generator of the invariant ring, not of the module
+        phi = sympy.Mul(*(exprs[k] ** e for k, e in enumerate(mono) if e))
+        value = to_tensor(problem, sympy.expand(phi))
+        single = [k for k, e in enumerate(mono) if e]
+        scalar = sum(mono) == 1 and not dummies
+        name = gens[single[0]].name if scalar else str(term_name(problem, mono))
+        found.append(MinimalGenerator(name, input_multidegree(problem, beta), value))
+    spans = tuple(
+        (input_multidegree(problem, b), dim, span)
+        for b, dim, span in spans
+        if not dummies or any(b[i] for i in dummies)
     )
-    spans = tuple((input_multidegree(problem, b), dim, span) for b, dim, span in spans)
     return MinimalGenerators(
-        G.name, tuple((i.name, i.type) for i in parsed), degree, found, complete_to, spans
+        G.name,
+        tuple((i.name, i.type) for i in parsed),
+        degree,
+        tuple(found),
+        complete_to,
+        spans,
+        output,
     )
 
 

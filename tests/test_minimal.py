@@ -195,3 +195,101 @@ def test_cli_bad_tensor_input(capsys, argv, message):
 def test_negative_degree():
     with pytest.raises(InvariantsError, match="degree must be an integer ≥ 0"):
         minimal_generators("O(3)", "A:sym", -1)
+
+
+# --- equivariant outputs: generators of the module over the invariants -------------------------
+
+# Rivlin & Ericksen (1955), Spencer (1971), Pope (1975).
+MODULES = [
+    ("O(3)", "A:sym", "sym", 6, ["I", "A", "A²"]),
+    ("O(3)", "A:sym; v:vector", "vector", 6, ["v", "Av", "A²v"]),
+    ("O(3)", "A:sym", "skew", 6, []),
+    (
+        "O(3)",
+        "A,B:sym",
+        "sym",
+        7,
+        ["I", "A", "B", "A²", "AB + BA", "B²", "A²B + BA²", "AB² + B²A", "A²B² + B²A²"],
+    ),
+    ("O(1,3)", "F:skew; p:vector", "vector", 6, ["p", "Fp", "F²p", "F³p"]),
+    ("SO(3)", "p,q:vector", "vector", 3, ["p", "q", "[p,q,·]"]),
+]
+
+
+@pytest.mark.parametrize("group, inputs, output, degree, names", MODULES)
+def test_module_generators_match_published(group, inputs, output, degree, names):
+    result = minimal_generators(group, inputs, degree, output=output)
+    assert result.complete and [g.name for g in result.generators] == names
+
+
+def test_popes_tensor_basis():
+    """Pope (1975): ten tensors T¹…T¹⁰ of degrees 1, 2, 2, 2, 3, 3, 4, 4, 4, 5 in (S, R)."""
+    result = minimal_generators("O(3)", "S:dev; R:skew", 8, output="dev")
+    assert result.complete
+    assert sorted(g.degree for g in result.generators) == [1, 2, 2, 2, 3, 3, 4, 4, 4, 5]
+    for g in result.generators:  # dev-valued: symmetric and traceless
+        assert g.expression == g.expression.T
+        assert sympy.expand(g.expression.trace()) == 0
+
+
+EQUIVARIANT = [
+    ("O(3)", {"S": "dev", "R": "skew"}, "dev", 5),
+    ("O(3)", {"A": "sym", "B": "sym"}, "skew", 4),
+    ("O(3)", {"A": "sym", "v": "vector"}, "vector", 4),
+    ("O(1,3)", {"F": "skew", "p": "vector"}, "vector", 4),
+    ("O(1,3)", {"F": "skew", "p": "vector"}, "sym", 4),
+    ("O(2)", {"M": "matrix"}, "matrix", 3),
+]
+
+
+@settings(max_examples=6)
+@given(st.sampled_from(EQUIVARIANT), st.integers(0, 2**32 - 1))
+def test_module_generators_are_equivariant(case, seed):
+    group, inputs, output, degree = case
+    G = parse_group(group)
+    rng = np.random.default_rng(seed)
+    result = minimal_generators(group, inputs, degree, output=output)
+    assert result.generators
+    coords = coordinates(G.d, inputs)
+    flat = list(dict.fromkeys(s for X in coords.values() for s in X if isinstance(s, sympy.Symbol)))
+    values = {}
+    for name, t in inputs.items():
+        if t == "vector":
+            values[name] = rng.normal(size=G.d)
+            continue
+        X = rng.normal(size=(G.d, G.d))
+        X = {"sym": X + X.T, "skew": X - X.T, "matrix": X, "dev": X + X.T}[t]
+        if t == "dev":
+            X -= np.trace(X) / G.d * np.eye(G.d)
+        values[name] = X
+    g = G.random_element(rng, scale=0.5)
+    moved = _transform(G, inputs, g, list(values.values()))
+
+    def assign(vals):
+        out = {}
+        for name, X in coords.items():
+            arr = vals[name][:, None] if inputs[name] == "vector" else vals[name]
+            for (i, j), s in np.ndenumerate(np.array(X.tolist(), dtype=object)):
+                if isinstance(s, sympy.Symbol):
+                    out[s] = arr[i, j]
+        return [out[s] for s in flat]
+
+    for gen in result.generators:
+        f = sympy.lambdify(flat, gen.expression, "numpy")
+        a = np.array(f(*assign(values)), dtype=float)
+        b = np.array(f(*assign(moved)), dtype=float)
+        expected = g @ a if output == "vector" else g @ a @ g.T
+        assert np.abs(b - expected).max() <= 1e-9 * max(1.0, np.abs(expected).max()), gen.name
+
+
+def test_cli_module_json(capsys):
+    import json
+
+    argv = ["generators", "O(3)", "A:sym", "--output", "sym", "--minimal", "--degree", "6"]
+    code, out, _ = run(capsys, *argv, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["output"] == "sym"
+    assert [g["name"] for g in data["generators"]] == ["I", "A", "A²"]
+    assert [g["multidegree"] for g in data["generators"]] == [[0], [1], [2]]
+    code, _, err = run(capsys, *argv[:4], "pseudovector", *argv[5:])
+    assert code == 2 and "output 'pseudovector' with tensor inputs" in err
