@@ -19,6 +19,7 @@ from .inputs import Input, parse_inputs
 from .kernels import compile_kernel, export_module
 from .minimal import MinimalGenerators, minimal_generators
 from .relations import Relation
+from .syzygies import relations
 from .verify import VerificationReport, verify
 
 __version__ = "0.1.0"
@@ -55,6 +56,7 @@ __all__ = [
     "Input",
     "InvariantsError",
     "Relation",
+    "relations",
     "ScalarGenerator",
     "VerificationReport",
     "character_dimension",

@@ -74,6 +74,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     ver.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    rel = sub.add_parser("relations", help="exact relations among the minimal generators")
+    rel.add_argument("group", help="e.g. 'O(3)'")
+    rel.add_argument("inputs", help="e.g. 'A:sym' or 'p,q,r,s:vector'")
+    rel.add_argument("--degree", type=int, required=True, help="degree bound")
+    rel.add_argument("--limit", type=int, default=10, help="at most this many (default 10)")
+    rel.add_argument("--json", action="store_true", help="print JSON")
+
     chk = sub.add_parser("check", help="re-check a certificate independently")
     chk.add_argument("certificate", help="a certificate file written by 'verify --certificate'")
     chk.add_argument("--json", action="store_true", help="print the result as a JSON object")
@@ -115,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(args)
         if args.command == "basis":
             return _basis(args)
+        if args.command == "relations":
+            return _relations(args)
         if args.command == "export":
             return _export(args)
         return _check(args)
@@ -205,6 +214,34 @@ def _minimal(args) -> int:
             "enumerated yet for tensor inputs)"
         )
     return 1
+
+
+def _relations(args) -> int:
+    from .syzygies import relations
+
+    found = relations(args.group, args.inputs, args.degree, limit=args.limit)
+    if args.json:
+        rows = [
+            {
+                "multidegree": list(r.multidegree),
+                "relation": str(r),
+                "confirmed": r.confirmed,
+            }
+            for r in found
+        ]
+        print(json.dumps(rows, indent=1, ensure_ascii=False))
+        return 0 if all(r.confirmed for r in found) else 1
+    if not found:
+        print(f"no relations up to degree {args.degree}")
+        return 0
+    print(
+        f"{len(found)} exact relation{'s' * (len(found) != 1)}, lowest degree first (all "
+        "confirmed by expansion: "
+        f"{'yes' if all(r.confirmed for r in found) else 'NO'}):"
+    )
+    for r in found:
+        print(f"  {list(r.multidegree)}: {r}")
+    return 0 if all(r.confirmed for r in found) else 1
 
 
 class _ProgressBar:

@@ -26,7 +26,7 @@ is proven complete.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy
@@ -57,6 +57,8 @@ class MinimalGenerator:
     name: str
     multidegree: tuple[int, ...]
     expression: sympy.Expr
+    #: The contraction (tensor inputs) or exponent vector over the problem's generators.
+    source: object = field(default=None, repr=False, compare=False)
 
     @property
     def degree(self) -> int:
@@ -157,7 +159,7 @@ def minimal_generators(
     coords = coordinates(G.d, types)
     if dummy is None:
         found = tuple(
-            MinimalGenerator(c.name, c.multidegree(names), c.expression(coords, G.metric))
+            MinimalGenerator(c.name, c.multidegree(names), c.expression(coords, G.metric), c)
             for c in kept
         )
     else:
@@ -207,7 +209,7 @@ def _equivariant(c: Contraction, dummy: str, output: str, types, G, names) -> Mi
             value = value - (value * eta).trace() / d * eta.inv()
     value = value.applyfunc(sympy.expand)
     multidegree = c.multidegree(names)[:-1]
-    return MinimalGenerator(_tensor_name(c, dummy, output, types, G.metric), multidegree, value)
+    return MinimalGenerator(_tensor_name(c, dummy, output, types, G.metric), multidegree, value, c)
 
 
 def _tensor_name(c: Contraction, dummy: str, output: str, types, metric) -> str:
@@ -312,7 +314,7 @@ def _vector_generators(G, parsed, degree: int, output: str, seed: int) -> Minima
         single = [k for k, e in enumerate(mono) if e]
         scalar = sum(mono) == 1 and not dummies
         name = gens[single[0]].name if scalar else str(term_name(problem, mono))
-        found.append(MinimalGenerator(name, input_multidegree(problem, beta), value))
+        found.append(MinimalGenerator(name, input_multidegree(problem, beta), value, mono))
     spans = tuple(
         (input_multidegree(problem, b), dim, span)
         for b, dim, span in spans

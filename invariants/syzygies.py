@@ -1,0 +1,209 @@
+"""Exact relations among minimal generators of tensor invariants, and the other contractions
+written in them (Cayley–Hamilton and its relatives).
+
+For a block (multidegree ``β``) the products ``m_1, …, m_N`` of the minimal generators
+(:mod:`invariants.minimal`) are evaluated *exactly* at integer points; the integer null space of
+that matrix contains every relation ``Σ c_j m_j = 0`` (a relation of polynomials is one of their
+values), and each candidate is then **confirmed** by expanding ``Σ c_j m_j`` symbolically, so a
+listed relation is a theorem, not a numerical coincidence. A relation is *minimal* if it is not a
+combination of lower relations times generators. A contraction ``c`` that was not kept is written
+as ``c = Σ a_j m_j`` the same way (its block is spanned by the products, ``verify`` proves it).
+
+>>> rels = relations("O(3)", "A:sym", degree=4)
+>>> print(rels[0])
+tr(A⁴) = 1/6*tr(A)^4 - tr(A)^2*tr(A²) + 4/3*tr(A)*tr(A³) + 1/2*tr(A²)^2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import flint
+import numpy as np
+import sympy
+
+from .contractions import Contraction, connected_contractions
+from .errors import check_integer
+from .groups import parse_group
+from .minimal import _exponents, _type, coordinates, minimal_generators
+from .names import monomial as monomial_text
+
+__all__ = ["TensorRelation", "relations"]
+
+
+@dataclass(frozen=True)
+class TensorRelation:
+    """``Σ coefficient · Π generators^e = 0`` (``lhs`` is ``None``), or a contraction ``lhs``
+    written as such a sum; exact rationals, confirmed by symbolic expansion."""
+
+    multidegree: tuple[int, ...]
+    terms: tuple[tuple[Fraction, tuple[int, ...]], ...]  # (coefficient, exponents over generators)
+    generator_names: tuple[str, ...]
+    lhs: str | None
+    confirmed: bool
+
+    def __str__(self) -> str:
+        parts = []
+        for k, (c, exps) in enumerate(self.terms):
+            body = monomial_text(zip(self.generator_names, exps))
+            size = abs(c)
+            text = (
+                body
+                if size == 1 and body != "1"
+                else (str(size) if body == "1" else f"{size}*{body}")
+            )
+            sign = ("-" if c < 0 else "") if k == 0 else (" - " if c < 0 else " + ")
+            parts.append(sign + text)
+        right = "".join(parts) or "0"
+        return f"{self.lhs} = {right}" if self.lhs else f"{right} = 0"
+
+
+def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> list:
+    """Up to ``limit`` exact relations up to ``degree``, lowest degree first: for tensor inputs
+    the non-minimal contractions written in the minimal generators and the minimal syzygies
+    among the generators (module docstring); for vector inputs the minimal relations of
+    :meth:`invariants.VerificationReport.relations`.
+    """
+    limit = check_integer(limit, "limit")
+    degree = check_integer(degree, "degree")
+    result = minimal_generators(group, inputs, degree, seed=seed)
+    if limit == 0:
+        return []
+    if all(isinstance(g.source, tuple) for g in result.generators):
+        from .verify import verify
+
+        return verify(group, inputs, degree=degree, seed=seed).relations(limit=limit)
+    G = parse_group(group)
+    types = {n: _type(n, t) for n, t in result.inputs}
+    names = tuple(types)
+    gens = [g.source for g in result.generators]
+    kept = set(gens)
+    gen_names = tuple(g.name for g in result.generators)
+    coords = coordinates(G.d, types)
+    exprs = [g.expression for g in result.generators]
+    rng = np.random.default_rng(12345 + seed)
+    degrees = [g.multidegree(names) for g in gens]
+    out: list[TensorRelation] = []
+    lower: dict[tuple[int, ...], list[dict]] = {}
+    extra = [c for c in connected_contractions(types, degree) if c not in kept]
+    for beta, _dim, _span in result.blocks:
+        monos = _exponents(degrees, beta)
+        others = [c for c in extra if c.multidegree(names) == beta]
+        if not others and len(monos) <= _dim:
+            lower[beta] = []
+            continue
+        points = [_integer_point(G.d, types, rng) for _ in range(len(monos) + len(others) + 6)]
+        gen_values = [[_exact(c, p, G.metric) for c in gens] for p in points]
+        rows = [[_product(v, m) for m in monos] for v in gen_values]
+        syzygies = _kernel(rows, len(monos))
+        lower[beta] = [dict(zip(monos, v)) for v in syzygies]
+        old = []
+        for k, deg in enumerate(degrees):
+            gamma = tuple(b - e for b, e in zip(beta, deg))
+            if min(gamma) < 0:
+                continue
+            for rel in lower.get(gamma, []):
+                old.append(
+                    {tuple(e + (i == k) for i, e in enumerate(m)): c for m, c in rel.items()}
+                )
+        for vec in _new(old, syzygies, monos):
+            out.append(_relation(beta, monos, vec, gen_names, None, exprs, None))
+            if len(out) >= limit:
+                return out
+        for c in others:
+            column = [_exact(c, p, G.metric) for p in points]
+            vecs = _kernel([r + [x] for r, x in zip(rows, column)], len(monos) + 1)
+            vec = next((v for v in vecs if v[-1] != 0), None)
+            if vec is None:  # not in the span: the generators are incomplete here
+                continue
+            coeffs = [Fraction(-x, 1) / vec[-1] for x in vec[:-1]]
+            lhs = c.expression(coords, G.metric)
+            out.append(_relation(beta, monos, coeffs, gen_names, c.name, exprs, lhs))
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _relation(beta, monos, coeffs, names, lhs_name, exprs, lhs) -> TensorRelation:
+    terms = tuple((Fraction(c), m) for m, c in zip(monos, coeffs) if c)
+    total = sum(
+        (
+            sympy.Rational(c.numerator, c.denominator)
+            * sympy.Mul(*(x**e for x, e in zip(exprs, m)))
+            for c, m in terms
+        ),
+        sympy.Integer(0),
+    )
+    residue = sympy.expand(total - lhs) if lhs is not None else sympy.expand(total)
+    return TensorRelation(beta, terms, names, lhs_name, residue == 0)
+
+
+def _integer_point(d: int, types: dict, rng) -> dict:
+    out = {}
+    for name, t in types.items():
+        if t == "vector":
+            out[name] = np.array(rng.integers(-6, 7, size=(d, 1)), dtype=object)
+            continue
+        X = np.array(rng.integers(-6, 7, size=(d, d)), dtype=object)
+        signs = {s for p, s in t.symmetry.elements if p == (1, 0)}
+        if signs == {1}:
+            X = np.triu(X) + np.triu(X, 1).T
+        elif signs == {-1}:
+            X = np.triu(X, 1) - np.triu(X, 1).T
+        if t.traceless:
+            X[d - 1, d - 1] = -sum(X[i, i] for i in range(d - 1))
+        out[name] = X
+    return out
+
+
+def _exact(c: Contraction, point: dict, metric) -> int:
+    eta = np.diag(np.array(metric, dtype=object))
+    M = np.eye(len(metric), dtype=object) if c.ends is None else eta
+    for name, transposed in c.word:
+        X = point[name].T if transposed else point[name]
+        M = M.dot(X).dot(eta)
+    if c.ends is None:
+        return int(np.trace(M))
+    u, v = (point[e] for e in c.ends)
+    return int(u.T.dot(M).dot(v)[0, 0])
+
+
+def _product(values: list[int], exps: tuple[int, ...]) -> int:
+    out = 1
+    for v, e in zip(values, exps):
+        if e:
+            out *= v**e
+    return out
+
+
+def _kernel(rows: list[list[int]], width: int) -> list[list[Fraction]]:
+    """A basis of the rational null space, in reduced echelon form."""
+    if width == 0:
+        return []
+    X, nullity = flint.fmpz_mat(rows).nullspace()
+    if nullity == 0:
+        return []
+    R, rank = flint.fmpq_mat(
+        nullity, width, [X[i, j] for j in range(nullity) for i in range(width)]
+    ).rref()
+    return [[Fraction(int(R[i, j].p), int(R[i, j].q)) for j in range(width)] for i in range(rank)]
+
+
+def _new(old: list[dict], candidates: list[list[Fraction]], monos) -> list[list[Fraction]]:
+    """Members of ``candidates`` independent of the span of ``old`` (exact ranks over Q)."""
+    index = {m: j for j, m in enumerate(monos)}
+    base = [[r.get(m, 0) for m in monos] for r in old if set(r) <= set(index)]
+    chosen: list = []
+
+    def rank(vectors):
+        if not vectors:
+            return 0
+        flat = [flint.fmpq(x.numerator, x.denominator) for v in vectors for x in map(Fraction, v)]
+        return flint.fmpq_mat(len(vectors), len(monos), flat).rank()
+
+    start = rank(base)
+    for vec in candidates:
+        if rank(base + chosen + [vec]) > start + len(chosen):
+            chosen.append(vec)
+    return chosen
