@@ -210,8 +210,8 @@ def _minimal(args) -> int:
     vectorial = ("scalar", "pseudoscalar", "vector", "pseudovector", "position")
     if result.group.startswith("SO") and any(t not in vectorial for _, t in result.inputs):
         print(
-            "(contractions with the Levi-Civita tensor, needed by the S groups, are not "
-            "enumerated yet for tensor inputs)"
+            "(with tensor inputs, contractions with the Levi-Civita tensor are enumerated for "
+            "d <= 5 only)"
         )
     return 1
 

@@ -26,7 +26,7 @@ import sympy
 from .errors import InvariantsError
 from .spaces import TensorType
 
-__all__ = ["Contraction", "connected_contractions"]
+__all__ = ["Contraction", "EpsilonContraction", "Ops", "SYMPY", "connected_contractions"]
 
 Letter = tuple[str, bool]  # (input name, transposed)
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -66,15 +66,137 @@ class Contraction:
     def expression(self, coordinates: dict[str, sympy.Matrix], metric) -> sympy.Expr:
         """The contraction in the components: ``coordinates`` maps tensor inputs to ``d × d``
         matrices and vectors to ``d × 1`` columns; ``metric`` is the diagonal of ``η``."""
-        eta = sympy.diag(*metric)
-        M = sympy.eye(len(metric)) if self.ends is None else eta  # cycle: X₁η⋯X_nη; chain: ηX₁η⋯
+        return sympy.expand(self.evaluate(coordinates, SYMPY.bind(metric)))
+
+    def evaluate(self, values: dict, ops: Ops):
+        """The value with the arithmetic ``ops`` (:class:`Ops`): ``tr(X₁ η ⋯ X_n η)`` for a
+        cycle, ``uᵀ η X₁ η ⋯ X_n η v`` for a chain."""
+        eta = ops.eta
+        M = ops.eye if self.ends is None else eta
         for name, transposed in self.word:
-            X = coordinates[name].T if transposed else coordinates[name]
-            M = M * X * eta
+            X = ops.transpose(values[name]) if transposed else values[name]
+            M = ops.mul(ops.mul(M, X), eta)
         if self.ends is None:
-            return sympy.expand(M.trace())
-        u, v = (coordinates[e] for e in self.ends)
-        return sympy.expand((u.T * M * v)[0, 0])
+            return ops.trace(M)
+        u, v = (values[e] for e in self.ends)
+        return ops.entry(ops.mul(ops.mul(ops.transpose(u), M), v), 0, 0)
+
+
+@dataclass(frozen=True)
+class EpsilonContraction:
+    """A contraction with one Levi-Civita tensor ``ε`` (the "S" groups): ``legs`` are
+    ``(word, vector)`` (the vector ``X₁ η ⋯ X_n η v``, one slot of ``ε``) and ``pairs`` are words
+    (the matrix ``X₁ η ⋯ η X_n``, two slots). With legs only it is the bracket of the leg
+    vectors; ``[v, ⟨W⟩]`` is ``ε_{ijk} v^i W^{jk}``, ``[⟨F⟩, ⟨F⟩]`` is ``ε_{μνρσ} F^{μν} F^{ρσ}``.
+    """
+
+    legs: tuple[tuple[tuple[Letter, ...], str], ...]
+    pairs: tuple[tuple[Letter, ...], ...]
+
+    ends = None  # neither a cycle nor a chain: see _order
+
+    @property
+    def word(self) -> tuple[Letter, ...]:
+        return tuple(x for w, _ in self.legs for x in w) + tuple(x for w in self.pairs for x in w)
+
+    @property
+    def degree(self) -> int:
+        return sum(len(w) + 1 for w, _ in self.legs) + sum(len(w) for w in self.pairs)
+
+    def multidegree(self, names: tuple[str, ...]) -> tuple[int, ...]:
+        count = [0] * len(names)
+        for name, _ in self.word:
+            count[names.index(name)] += 1
+        for _, v in self.legs:
+            count[names.index(v)] += 1
+        return tuple(count)
+
+    @property
+    def name(self) -> str:
+        legs = [_word_text(w) + v for w, v in self.legs]
+        pairs = [f"⟨{_word_text(w)}⟩" for w in self.pairs]
+        return "[" + ", ".join(legs + pairs) + "]"
+
+    def expression(self, coordinates: dict[str, sympy.Matrix], metric) -> sympy.Expr:
+        return sympy.expand(self.evaluate(coordinates, SYMPY.bind(metric)))
+
+    def evaluate(self, values: dict, ops: Ops):
+        """``Σ_σ sign(σ) Π_legs x_k^{σ(k)} Π_pairs M^{σ(a) σ(b)}`` over the permutations of
+        the ``d`` slots (legs first, then the two slots of each pair)."""
+        eta = ops.eta
+        vectors, matrices = [], []
+        for word, v in self.legs:
+            M = eta
+            for name, transposed in word:
+                X = ops.transpose(values[name]) if transposed else values[name]
+                M = ops.mul(ops.mul(M, X), eta)
+            vectors.append(ops.mul(M, values[v]) if word else values[v])
+        for word in self.pairs:
+            M = None
+            for name, transposed in word:
+                X = ops.transpose(values[name]) if transposed else values[name]
+                M = X if M is None else ops.mul(ops.mul(M, eta), X)
+            matrices.append(M)
+        d = len(vectors) + 2 * len(matrices)
+        total = None
+        for perm in itertools.permutations(range(d)):
+            factors = [ops.entry(x, perm[k], 0) for k, x in enumerate(vectors)]
+            base = len(vectors)
+            for j, M in enumerate(matrices):
+                factors.append(ops.entry(M, perm[base + 2 * j], perm[base + 2 * j + 1]))
+            term = ops.product(factors, _sign(perm))
+            total = term if total is None else ops.add(total, term)
+        return total
+
+
+def _sign(perm) -> int:
+    sign, seen = 1, set()
+    for a in range(len(perm)):
+        if a in seen:
+            continue
+        length = 0
+        while a not in seen:
+            seen.add(a)
+            a = perm[a]
+            length += 1
+        sign *= -1 if length % 2 == 0 else 1
+    return sign
+
+
+class Ops:
+    """Arithmetic for :meth:`Contraction.evaluate`: SymPy matrices (:data:`SYMPY`), or any
+    array library through the functions given; ``bind(metric)`` fixes ``η``."""
+
+    def __init__(self, mul, transpose, trace, entry, product, add, diag, eye, metric=None):
+        self.mul, self.transpose, self.trace, self.entry = mul, transpose, trace, entry
+        self.product, self.add, self._diag, self._eye = product, add, diag, eye
+        if metric is not None:
+            self.eta, self.eye = diag(metric), eye(len(metric))
+
+    def bind(self, metric) -> Ops:
+        return Ops(
+            self.mul,
+            self.transpose,
+            self.trace,
+            self.entry,
+            self.product,
+            self.add,
+            self._diag,
+            self._eye,
+            tuple(metric),
+        )
+
+
+SYMPY = Ops(
+    mul=lambda A, B: A * B,
+    transpose=lambda A: A.T,
+    trace=lambda A: A.trace(),
+    entry=lambda A, i, j: A[i, j],
+    product=lambda factors, sign: sign * sympy.Mul(*factors),
+    add=lambda a, b: a + b,
+    diag=lambda metric: sympy.diag(*metric),
+    eye=sympy.eye,
+)
 
 
 def _word_text(word: tuple[Letter, ...]) -> str:
@@ -130,10 +252,12 @@ def _least(images):
     return None if len(signs) > 1 else (best, signs.pop())
 
 
-def connected_contractions(inputs: dict, degree: int) -> list[Contraction]:
+def connected_contractions(inputs: dict, degree: int, epsilon: int | None = None) -> list:
     """Every connected complete contraction of total degree ``1..degree``, one per class, in
     the order of :func:`_order`. ``inputs`` maps names to ``"vector"`` or a rank-2
     :class:`~invariants.spaces.TensorType`; the sign of each representative is ``+1``.
+    ``epsilon=d`` adds the contractions with one Levi-Civita tensor of ``d`` slots
+    (:class:`EpsilonContraction`; the "S" groups).
     """
     types = {}
     for name, t in inputs.items():
@@ -167,11 +291,42 @@ def connected_contractions(inputs: dict, degree: int) -> list[Contraction]:
                     continue
                 (a, w, b), _ = canon
                 found.setdefault(("chain", a, w, b), Contraction(w, (a, b)))
-    return sorted(found.values(), key=_order)
+    out = list(found.values())
+    if epsilon is not None:
+        out += _epsilon_contractions(types, letters, vectors, degree, epsilon)
+    return sorted(out, key=_order)
 
 
-def _order(c: Contraction) -> tuple:
-    """Degree, cycles before chains, fewer runs of letters first (``tr(A²B²)`` before
-    ``tr(ABAB)``, as integrity bases are usually written), then the name."""
+def _epsilon_contractions(types, letters, vectors, degree: int, d: int) -> list:
+    """Connected contractions with one ``ε`` of ``d`` slots: legs are distinct (a repeated leg
+    makes the contraction antisymmetric in itself), pairs are words up to reversal, and a pair
+    whose word equals its own transpose vanishes (``ε`` is antisymmetric, the word symmetric)."""
+    legs = [
+        (w, v) for n in range(degree) for w in itertools.product(letters, repeat=n) for v in vectors
+    ]
+    pairs = set()
+    for n in range(1, degree + 1):
+        for w in itertools.product(letters, repeat=n):
+            back, sign = _reverse(w, types)
+            if back == w and sign == 1:
+                continue
+            pairs.add(min(w, back))
+    pairs = sorted(pairs)
+    out = []
+    for m in range(d // 2 + 1):
+        k = d - 2 * m
+        for chosen_pairs in itertools.combinations_with_replacement(pairs, m):
+            rest = degree - sum(len(w) for w in chosen_pairs)
+            for chosen_legs in itertools.combinations(legs, k):
+                c = EpsilonContraction(tuple(chosen_legs), tuple(chosen_pairs))
+                if sum(len(w) + 1 for w, _ in chosen_legs) <= rest:
+                    out.append(c)
+    return out
+
+
+def _order(c) -> tuple:
+    """Degree, cycles before chains before ``ε`` contractions, fewer runs of letters first
+    (``tr(A²B²)`` before ``tr(ABAB)``, as integrity bases are usually written), then the name."""
     runs = sum(1 for k, x in enumerate(c.word) if k == 0 or x != c.word[k - 1])
-    return (c.degree, c.ends is not None, runs, c.name)
+    kind = 2 if isinstance(c, EpsilonContraction) else int(c.ends is not None)
+    return (c.degree, kind, runs, c.name)

@@ -14,9 +14,9 @@ When the rank reaches ``D(β)`` the kept elements provably span the block. The n
 multidegree is then the dimension of ``(R₊/R₊²)_β`` for the invariant ring ``R`` and does not
 depend on the choices made (graded Nakayama lemma: a homogeneous set generates ``R`` iff its
 image spans ``R₊/R₊²``) — so it can be compared with published integrity bases. If some block
-stays below ``D(β)``, the contractions do not generate there (for the "S" groups Levi-Civita
-contractions are not enumerated yet) and ``complete_to_degree`` says up to which degree the set
-is proven complete.
+stays below ``D(β)``, the contractions do not generate there (for the "S" groups in more than
+five dimensions, where contractions with the Levi-Civita tensor are not enumerated) and
+``complete_to_degree`` says up to which degree the set is proven complete.
 
 >>> r = minimal_generators("O(3)", "A:sym", degree=6)
 >>> [g.name for g in r.generators], r.complete_to_degree
@@ -32,7 +32,7 @@ import numpy as np
 import sympy
 
 from .blocks import all_multidegrees, input_multidegree
-from .contractions import Contraction, _kind, connected_contractions
+from .contractions import Contraction, EpsilonContraction, Ops, _kind, connected_contractions
 from .counting import character_dimension
 from .errors import InvariantsError, check_integer
 from .groups import parse_group
@@ -46,6 +46,9 @@ __all__ = ["MinimalGenerator", "MinimalGenerators", "minimal_generators"]
 
 #: Extra evaluation points beyond the largest dimension (a safety margin for unlucky draws).
 MARGIN = 4
+
+#: Largest d for contractions with the Levi-Civita tensor (evaluated as a sum over d! terms).
+MAX_EPSILON_DIMENSION = 5
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ def minimal_generators(
         types[dummy] = "vector" if output == "vector" else parse_tensor_type(output)
     names = tuple(types)
     inputs_only = len(names) - (dummy is not None)
-    contractions = connected_contractions(types, degree + (dummy is not None))
+    epsilon = G.d if G.family == "SO" and G.d <= MAX_EPSILON_DIMENSION else None
+    contractions = connected_contractions(types, degree + (dummy is not None), epsilon)
     blocks = [
         b + ((e,) if dummy else ())
         for total in range(0 if dummy else 1, degree + 1)
@@ -218,6 +222,9 @@ def _tensor_name(c: Contraction, dummy: str, output: str, types, metric) -> str:
 
     def vec(word, end):
         return (_word_text(word) + end) if word else end
+
+    if isinstance(c, EpsilonContraction):  # the output's slots written "·": [v, Av, ·]
+        return c.name.replace(dummy + "ᵀ", "·").replace(dummy, "·")
 
     if c.ends is None:  # tr(D w): f = wᵀ (projected)
         k = next(i for i, (n, _) in enumerate(c.word) if n == dummy)
@@ -438,19 +445,31 @@ def _matmul(A: np.ndarray, B: np.ndarray) -> np.ndarray:
     return out
 
 
-def _value(c: Contraction, points: dict, metric) -> np.ndarray:
-    """Values mod p: ``tr(X₁ η ⋯ X_n η)`` for a cycle, ``uᵀ η X₁ η ⋯ X_n η v`` for a chain."""
+def _value(c, points: dict, metric) -> np.ndarray:
+    """Values mod p of a contraction at every point (one evaluator: ``c.evaluate``)."""
     n = len(next(iter(points.values())))
-    d = len(metric)
-    eta = np.broadcast_to(np.diag(np.array(metric, dtype=np.int64) % PRIME), (n, d, d))
-    M = np.broadcast_to(np.eye(d, dtype=np.int64), (n, d, d)) if c.ends is None else eta
-    for name, transposed in c.word:
-        X = points[name]
-        M = _matmul(_matmul(M, X.transpose(0, 2, 1) if transposed else X), eta)
-    if c.ends is None:
-        return np.trace(M, axis1=1, axis2=2) % PRIME
-    u, v = (points[e] for e in c.ends)
-    return _matmul(_matmul(u.transpose(0, 2, 1), M), v)[:, 0, 0]
+    return np.asarray(c.evaluate(points, _mod_p_ops(n).bind(metric))) % PRIME
+
+
+def _mod_p_ops(n: int) -> Ops:
+    def product(factors, sign):
+        out = np.full(n, sign % PRIME, dtype=np.int64)
+        for f in factors:
+            out = out * f % PRIME
+        return out
+
+    return Ops(
+        mul=_matmul,
+        transpose=lambda A: A.transpose(0, 2, 1),
+        trace=lambda A: np.trace(A, axis1=1, axis2=2) % PRIME,
+        entry=lambda A, i, j: A[:, i, j],
+        product=product,
+        add=lambda a, b: (a + b) % PRIME,
+        diag=lambda m: np.broadcast_to(
+            np.diag(np.array(m, dtype=np.int64) % PRIME), (n,) + (len(m),) * 2
+        ),
+        eye=lambda k: np.broadcast_to(np.eye(k, dtype=np.int64), (n, k, k)),
+    )
 
 
 def _product(exps: tuple[int, ...], values: list[np.ndarray]) -> np.ndarray:

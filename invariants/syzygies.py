@@ -23,10 +23,10 @@ import flint
 import numpy as np
 import sympy
 
-from .contractions import Contraction, connected_contractions
+from .contractions import Ops, connected_contractions
 from .errors import check_integer
 from .groups import parse_group
-from .minimal import _exponents, _type, coordinates, minimal_generators
+from .minimal import MAX_EPSILON_DIMENSION, _exponents, _type, coordinates, minimal_generators
 from .names import monomial as monomial_text
 
 __all__ = ["TensorRelation", "relations"]
@@ -86,7 +86,8 @@ def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> 
     degrees = [g.multidegree(names) for g in gens]
     out: list[TensorRelation] = []
     lower: dict[tuple[int, ...], list[dict]] = {}
-    extra = [c for c in connected_contractions(types, degree) if c not in kept]
+    epsilon = G.d if G.family == "SO" and G.d <= MAX_EPSILON_DIMENSION else None
+    extra = [c for c in connected_contractions(types, degree, epsilon) if c not in kept]
     for beta, _dim, _span in result.blocks:
         monos = _exponents(degrees, beta)
         others = [c for c in extra if c.multidegree(names) == beta]
@@ -157,16 +158,20 @@ def _integer_point(d: int, types: dict, rng) -> dict:
     return out
 
 
-def _exact(c: Contraction, point: dict, metric) -> int:
-    eta = np.diag(np.array(metric, dtype=object))
-    M = np.eye(len(metric), dtype=object) if c.ends is None else eta
-    for name, transposed in c.word:
-        X = point[name].T if transposed else point[name]
-        M = M.dot(X).dot(eta)
-    if c.ends is None:
-        return int(np.trace(M))
-    u, v = (point[e] for e in c.ends)
-    return int(u.T.dot(M).dot(v)[0, 0])
+def _exact(c, point: dict, metric) -> int:
+    return int(c.evaluate(point, EXACT.bind(metric)))
+
+
+EXACT = Ops(
+    mul=np.dot,
+    transpose=lambda A: A.T,
+    trace=np.trace,
+    entry=lambda A, i, j: A[i, j],
+    product=lambda factors, sign: sign * int(np.prod(np.array(factors, dtype=object))),
+    add=lambda a, b: a + b,
+    diag=lambda m: np.diag(np.array(m, dtype=object)),
+    eye=lambda k: np.eye(k, dtype=int).astype(object),
+)
 
 
 def _product(values: list[int], exps: tuple[int, ...]) -> int:

@@ -61,10 +61,31 @@ def test_vector_inputs_give_dot_products_and_brackets():
 
 
 def test_incomplete_sets_say_where():
-    """SO(3) needs [v, Av, A²v] (a Levi-Civita contraction, not enumerated yet) at (3, 3)."""
-    result = minimal_generators("SO(3)", "A:sym; v:vector", 6)
-    assert not result.complete and result.complete_to_degree == 5
-    assert [(b, dim, span) for b, dim, span in result.blocks if span < dim][0] == ((3, 3), 1, 0)
+    """The Pfaffian of a 6×6 skew tensor (ε W W W, degree 3) needs a Levi-Civita tensor of six
+    slots, which is not enumerated."""
+    result = minimal_generators("SO(6)", "W:skew", 4)
+    assert not result.complete and result.complete_to_degree == 2
+    assert [(b, dim, span) for b, dim, span in result.blocks if span < dim][0] == ((3,), 1, 0)
+
+
+# Hemitropic (SO(3)) and proper Lorentz: one Levi-Civita contraction more (Smith 1965, Zheng 1994).
+HEMITROPIC = [
+    ("SO(3)", "A:sym; v:vector", 8, "scalar", 7, "[v, Av, A²v]"),
+    ("SO(3)", "W:skew; v:vector", 6, "scalar", 3, "[v, ⟨W⟩]"),
+    ("SO(1,3)", "F:skew", 8, "scalar", 2, "[⟨F⟩, ⟨F⟩]"),
+    ("SO(4)", "W:skew", 6, "scalar", 2, "[⟨W⟩, ⟨W⟩]"),
+    ("SO(2)", "A:sym; v:vector", 6, "scalar", 5, "[v, Av]"),
+    ("SO(3)", "A:sym; v:vector", 5, "vector", 6, None),  # v, Av, A²v and three cross products
+    ("SO(3)", "A,B:sym", 8, "scalar", 10, None),  # −I acts trivially: the isotropic ten
+]
+
+
+@pytest.mark.parametrize("group, inputs, degree, output, count, last", HEMITROPIC)
+def test_hemitropic_sets(group, inputs, degree, output, count, last):
+    result = minimal_generators(group, inputs, degree, output=output)
+    assert result.complete and len(result.generators) == count
+    if last:
+        assert last in [g.name for g in result.generators]
 
 
 # --- contractions -----------------------------------------------------------------------------
@@ -85,11 +106,15 @@ def test_matrix_words_up_to_rotation_and_reversal():
 
 
 CASES = [
+    ("SO(3)", {"A": "sym", "v": "vector"}, 6),
+    ("SO(1,3)", {"F": "skew", "p": "vector"}, 4),
+    ("SO(2)", {"M": "matrix", "v": "vector"}, 3),
     ("O(3)", {"A": "sym", "B": "sym"}, 4),
     ("O(3)", {"W": "skew", "v": "vector", "u": "vector"}, 4),
     ("O(1,3)", {"F": "skew", "p": "vector"}, 4),
     ("O(2)", {"M": "matrix", "D": "dev"}, 4),
     ("SO(4)", {"A": "sym", "W": "skew"}, 3),
+    ("SO+(1,3)", {"F": "skew", "G": "sym"}, 3),
 ]
 
 
@@ -99,7 +124,7 @@ def test_mod_p_values_match_the_sympy_expressions(group, inputs, degree):
     types = {n: (t if t == "vector" else T(t)) for n, t in inputs.items()}
     points = _points(G, types, 3, seed=1)
     coords = coordinates(G.d, inputs)
-    for c in connected_contractions(types, degree):
+    for c in connected_contractions(types, degree, _epsilon(G)):
         expr = c.expression(coords, G.metric)
         for k in range(3):
             subs = {}
@@ -109,6 +134,10 @@ def test_mod_p_values_match_the_sympy_expressions(group, inputs, degree):
                     if isinstance(s, sympy.Symbol):
                         subs[s] = int(value[i, j])
             assert int(expr.xreplace(subs)) % PRIME == int(_value(c, points, G.metric)[k])
+
+
+def _epsilon(G):
+    return G.d if G.family == "SO" else None
 
 
 def _transform(G, inputs, g, values):
@@ -146,7 +175,7 @@ def test_contractions_are_invariant(case, seed):
         return [out[s] for s in flat]
 
     types = {n: (t if t == "vector" else T(t)) for n, t in inputs.items()}
-    for c in connected_contractions(types, degree):
+    for c in connected_contractions(types, degree, _epsilon(G)):
         f = sympy.lambdify(flat, c.expression(coords, G.metric), "numpy")
         a, b = f(*assign(values)), f(*assign(moved))
         scale = max(1.0, abs(a))
@@ -171,10 +200,8 @@ def test_cli_minimal_json(capsys):
 
 
 def test_cli_incomplete_exits_1(capsys):
-    code, out, _ = run(
-        capsys, "generators", "SO(3)", "A:sym; v:vector", "--minimal", "--degree", "6"
-    )
-    assert code == 1 and "INCOMPLETE: proven complete up to degree 5" in out
+    code, out, _ = run(capsys, "generators", "SO(6)", "W:skew", "--minimal", "--degree", "4")
+    assert code == 1 and "INCOMPLETE: proven complete up to degree 2" in out
 
 
 @pytest.mark.parametrize(
