@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+import networkx as nx
 import sympy
 
 from .errors import InvariantsError
@@ -67,6 +68,21 @@ class Contraction:
         """The contraction in the components: ``coordinates`` maps tensor inputs to ``d × d``
         matrices and vectors to ``d × 1`` columns; ``metric`` is the diagonal of ``η``."""
         return sympy.expand(self.evaluate(coordinates, SYMPY.bind(metric)))
+
+    def graph(self) -> nx.MultiGraph:
+        """The contraction as a labelled multigraph: a node per factor (``label``: the input,
+        ``transposed`` for ``Mᵀ``), an edge per contracted index pair."""
+        G = nx.MultiGraph()
+        nodes = [(n, t) for n, t in self.word]
+        if self.ends is not None:
+            nodes = [(self.ends[0], False)] + nodes + [(self.ends[1], False)]
+        for k, (name, transposed) in enumerate(nodes):
+            G.add_node(k, label=name, transposed=transposed)
+        for k in range(len(nodes) - 1):
+            G.add_edge(k, k + 1)
+        if self.ends is None and nodes:
+            G.add_edge(len(nodes) - 1, 0)
+        return G
 
     def evaluate(self, values: dict, ops: Ops):
         """The value with the arithmetic ``ops`` (:class:`Ops`): ``tr(X₁ η ⋯ X_n η)`` for a
@@ -119,6 +135,31 @@ class EpsilonContraction:
 
     def expression(self, coordinates: dict[str, sympy.Matrix], metric) -> sympy.Expr:
         return sympy.expand(self.evaluate(coordinates, SYMPY.bind(metric)))
+
+    def graph(self) -> nx.MultiGraph:
+        """The labelled multigraph, with one node ``ε`` (see :meth:`Contraction.graph`)."""
+        G = nx.MultiGraph()
+        G.add_node(0, label="ε", transposed=False)
+
+        def path(start, word, end=None):
+            prev = start
+            for name, transposed in word:
+                k = G.number_of_nodes()
+                G.add_node(k, label=name, transposed=transposed)
+                G.add_edge(prev, k)
+                prev = k
+            if end is None:
+                return prev
+            k = G.number_of_nodes()
+            G.add_node(k, label=end, transposed=False)
+            G.add_edge(prev, k)
+            return k
+
+        for word, v in self.legs:
+            path(0, word, v)
+        for word in self.pairs:
+            G.add_edge(path(0, word), 0)
+        return G
 
     def evaluate(self, values: dict, ops: Ops):
         """``Σ_σ sign(σ) Π_legs x_k^{σ(k)} Π_pairs M^{σ(a) σ(b)}`` over the permutations of

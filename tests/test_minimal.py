@@ -320,3 +320,61 @@ def test_cli_module_json(capsys):
     assert [g["multidegree"] for g in data["generators"]] == [[0], [1], [2]]
     code, _, err = run(capsys, *argv[:4], "pseudovector", *argv[5:])
     assert code == 2 and "output 'pseudovector' with tensor inputs" in err
+
+
+def _matchings(slots):
+    if not slots:
+        yield []
+        return
+    first, rest = slots[0], slots[1:]
+    for k in range(len(rest)):
+        for m in _matchings(rest[:k] + rest[k + 1 :]):
+            yield [(first, rest[k])] + m
+
+
+def _brute_force_classes(factors):
+    """Connected complete contractions of a multiset of factors (symmetric tensors: 2 slots,
+    vectors: 1), by perfect matchings of the slots, up to labelled graph isomorphism."""
+    import networkx as nx
+
+    slots = [(k, s) for k, (_, rank) in enumerate(factors) for s in range(rank)]
+    graphs = []
+    for m in _matchings(slots):
+        G = nx.MultiGraph()
+        for k, (name, _) in enumerate(factors):
+            G.add_node(k, label=name)
+        G.add_edges_from((a[0], b[0]) for a, b in m)
+        if nx.is_connected(G) and not any(
+            nx.is_isomorphic(G, H, node_match=lambda x, y: x["label"] == y["label"]) for H in graphs
+        ):
+            graphs.append(G)
+    return graphs
+
+
+def test_word_enumeration_agrees_with_graphs_by_matchings():
+    """For symmetric tensors and vectors (no signs, no orientation) the contractions are the
+    connected labelled multigraphs; enumerate those independently and compare per multiset."""
+    import itertools
+
+    import networkx as nx
+
+    types = {"A": T("sym"), "B": T("sym"), "v": "vector", "w": "vector"}
+    ranks = {"A": 2, "B": 2, "v": 1, "w": 1}
+    ours = connected_contractions(types, 4)
+    for size in range(1, 5):
+        for combo in itertools.combinations_with_replacement("ABvw", size):
+            factors = [(n, ranks[n]) for n in combo]
+            if sum(r for _, r in factors) % 2:
+                continue
+            brute = _brute_force_classes(factors)
+            mine = [
+                c
+                for c in ours
+                if sorted(n for n, _ in c.word) + sorted(c.ends or ()) == sorted(combo)
+            ]
+            assert len(mine) == len(brute), combo
+            for c in mine:  # each of ours is one of the graphs
+                assert any(
+                    nx.is_isomorphic(c.graph(), H, node_match=lambda x, y: x["label"] == y["label"])
+                    for H in brute
+                )
