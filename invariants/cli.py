@@ -52,8 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument(
         "--output",
         default="scalar",
-        choices=OUTPUT_TYPES,
-        help="scalar (invariants, the default) or the type of an equivariant output",
+        choices=OUTPUT_TYPES + ("dev",),
+        help="scalar (invariants, the default) or the type of an equivariant output "
+        "(dev: with tensor inputs)",
     )
     ver.add_argument("--degree", type=int, default=4, help="maximal total degree (default 4)")
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -264,7 +265,49 @@ class _ProgressBar:
             print(file=sys.stderr)
 
 
+def _verify_tensors(args) -> int:
+    """``verify`` for tensor inputs: the minimal-generators engine, block by block."""
+    from .minimal import minimal_generators
+
+    if args.certificate:
+        raise InvariantsError(
+            "certificates for tensor inputs are not written yet; drop --certificate"
+        )
+    result = minimal_generators(args.group, args.inputs, args.degree, output=args.output)
+    rows = result.degrees()
+    if args.json:
+        data = result.as_dict()
+        data["complete"] = result.complete
+        data["degrees"] = rows
+        print(json.dumps(data, indent=1, ensure_ascii=False))
+        return 0 if result.complete else 1
+    inputs = "; ".join(f"{n}:{t}" for n, t in result.inputs)
+    print(f"group {result.group}, inputs {inputs}, output {result.output}, degree <= {args.degree}")
+    head = f"{'degree':>6} {'dimension':>10} {'span':>10} {'candidates':>11} {'relations':>10}"
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        flag = "" if r["span"] == r["dimension"] else "   INCOMPLETE"
+        print(
+            f"{r['degree']:>6} {r['dimension']:>10} {r['span']:>10} {r['candidates']:>11} "
+            f"{r['relations']:>10}{flag}"
+        )
+    names = ", ".join(g.name for g in result.generators)
+    print(f"\ngenerators ({len(result.generators)}): {names}")
+    verdict = (
+        "COMPLETE: the products of the generators span every block"
+        if result.complete
+        else f"INCOMPLETE: proven up to degree {result.complete_to_degree}"
+    )
+    print(f"\n{verdict}")
+    return 0 if result.complete else 1
+
+
 def _verify(args) -> int:
+    from .inputs import parse_inputs
+
+    if any(i.tensor is not None for i in parse_inputs(args.inputs)):
+        return _verify_tensors(args)
     from .verify import verify
 
     if args.certificate:  # before the work: an unwritable path must not cost a verification

@@ -80,6 +80,34 @@ class MinimalGenerators:
     complete_to_degree: int
     blocks: tuple[tuple[tuple[int, ...], int, int], ...]
     output: str = "scalar"
+    #: Number of products of the kept generators in each block (the candidates of its span).
+    products: tuple[int, ...] = ()
+
+    def degrees(self) -> list[dict]:
+        """Per total degree: ``dimension``, ``span`` (rank of the products of the generators),
+        ``candidates`` (number of those products) and ``relations`` (their excess) — the table
+        of ``invariants verify`` for tensor inputs."""
+        rows = []
+        for t in range(self.degree + 1):
+            if t == 0 and self.output == "scalar":  # the constants
+                rows.append(
+                    {"degree": 0, "dimension": 1, "span": 1, "candidates": 1, "relations": 0}
+                )
+                continue
+            picked = [k for k, (b, _, _) in enumerate(self.blocks) if sum(b) == t]
+            dim = sum(self.blocks[k][1] for k in picked)
+            span = sum(self.blocks[k][2] for k in picked)
+            cands = sum(self.products[k] for k in picked)
+            rows.append(
+                {
+                    "degree": t,
+                    "dimension": dim,
+                    "span": span,
+                    "candidates": cands,
+                    "relations": cands - span,
+                }
+            )
+        return rows
 
     @property
     def complete(self) -> bool:
@@ -159,7 +187,7 @@ def minimal_generators(
     }
     points = _points(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
     candidates = [(c, c.multidegree(names), _value(c, points, G.metric)) for c in contractions]
-    kept, spans, complete_to = select(candidates, blocks, dims, degree)
+    kept, spans, complete_to, products = select(candidates, blocks, dims, degree)
     coords = coordinates(G.d, types)
     if dummy is None:
         found = tuple(
@@ -172,7 +200,9 @@ def minimal_generators(
             for c in kept
             if c.multidegree(names)[-1] == 1
         )
-        spans = [(b[:-1], dim, span) for b, dim, span in spans if b[-1] == 1]
+        module = [k for k, (b, _, _) in enumerate(spans) if b[-1] == 1]
+        products = [products[k] for k in module]
+        spans = [(spans[k][0][:-1],) + spans[k][1:] for k in module]
     return MinimalGenerators(
         G.name,
         tuple((i.name, i.type) for i in parsed),
@@ -181,6 +211,7 @@ def minimal_generators(
         complete_to,
         tuple(spans),
         output,
+        tuple(products),
     )
 
 
@@ -307,7 +338,7 @@ def _vector_generators(G, parsed, degree: int, output: str, seed: int) -> Minima
             mono[seeds] = exps
             row = monomial_values(mono[None, :], values)[0]
             candidates.append((tuple(int(e) for e in mono), beta, row))
-    kept, spans, complete_to = select(candidates, blocks, dims, degree)
+    kept, spans, complete_to, products = select(candidates, blocks, dims, degree)
     exprs = problem.generator_expressions()
     found = []
     for mono in kept:
@@ -322,30 +353,28 @@ def _vector_generators(G, parsed, degree: int, output: str, seed: int) -> Minima
         scalar = sum(mono) == 1 and not dummies
         name = gens[single[0]].name if scalar else str(term_name(problem, mono))
         found.append(MinimalGenerator(name, input_multidegree(problem, beta), value, mono))
-    spans = tuple(
-        (input_multidegree(problem, b), dim, span)
-        for b, dim, span in spans
-        if not dummies or any(b[i] for i in dummies)
-    )
+    module = [k for k, (b, _, _) in enumerate(spans) if not dummies or any(b[i] for i in dummies)]
     return MinimalGenerators(
         G.name,
         tuple((i.name, i.type) for i in parsed),
         degree,
         tuple(found),
         complete_to,
-        spans,
+        tuple((input_multidegree(problem, spans[k][0]),) + spans[k][1:] for k in module),
         output,
+        tuple(products[k] for k in module),
     )
 
 
 def select(candidates, blocks, dims, degree: int):
     """Keep, block by block, the candidates ``(item, multidegree, values mod p)`` that raise the
     rank of the products of those already kept; return ``(kept, [(β, dimension, span)],
-    complete_to_degree)``."""
+    complete_to_degree, [number of products per block])``."""
     kept: list = []
     kept_values: dict = {}
     kept_degrees: list = []
     spans = []
+    products: list[int] = []
     complete_to = degree
     for beta in blocks:
         rows = [
@@ -363,10 +392,13 @@ def select(candidates, blocks, dims, degree: int):
                 kept_degrees.append(multidegree)
                 rows.append(values)
                 rank = new
+        if rank > dims[beta]:  # rank mod p is a lower bound on the dimension: never
+            raise RuntimeError(f"block {beta}: rank {rank} exceeds the dimension {dims[beta]}")
         spans.append((beta, dims[beta], rank))
+        products.append(len(rows))
         if rank < dims[beta]:
             complete_to = min(complete_to, sum(beta) - 1)
-    return kept, spans, complete_to
+    return kept, spans, complete_to, products
 
 
 def _type(name: str, t):

@@ -378,3 +378,27 @@ def test_word_enumeration_agrees_with_graphs_by_matchings():
                     nx.is_isomorphic(c.graph(), H, node_match=lambda x, y: x["label"] == y["label"])
                     for H in brute
                 )
+
+
+def test_cli_verify_for_tensor_inputs(capsys):
+    import json
+
+    code, out, _ = run(
+        capsys, "verify", "O(3)", "S:dev; R:skew", "--output", "dev", "--degree", "5"
+    )
+    assert code == 0 and "COMPLETE" in out and "generators (10)" not in out  # degree 5: fewer
+    code, out, _ = run(capsys, "verify", "O(1,3)", "F:skew; p:vector", "--degree", "6", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["complete"]
+    # dimensions per degree: an independent count by characters, summed over multidegrees
+    from invariants.counting import character_dimension
+
+    skew = T("skew")
+    for row in data["degrees"]:
+        t = row["degree"]
+        expected = sum(
+            character_dimension("O", 4, [skew, "vector"], [a, t - a]) for a in range(t + 1)
+        )
+        assert row["dimension"] == expected == row["span"]
+    code, _, err = run(capsys, "verify", "O(3)", "A:sym", "--certificate", "x.json")
+    assert code == 2 and "certificates for tensor inputs are not written yet" in err
