@@ -184,6 +184,13 @@ def _minimal(args) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), indent=1, ensure_ascii=False))
         return 0 if result.complete else 1
+    if result.complete and not result.generators:
+        what = "invariants" if result.output == "scalar" else f"{result.output}-valued equivariants"
+        print(
+            f"the space is zero: no non-constant {what} of {result.group} in these inputs up to "
+            f"degree {result.degree} (exact counts)"
+        )
+        return 0
     names = [n for n, _ in result.inputs]
     width = max([len(g.name) for g in result.generators] + [len("generator")])
     print(f"{'generator':<{width}}  degree  multidegree ({', '.join(names)})")

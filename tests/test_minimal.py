@@ -402,3 +402,10 @@ def test_cli_verify_for_tensor_inputs(capsys):
         assert row["dimension"] == expected == row["span"]
     code, _, err = run(capsys, "verify", "O(3)", "A:sym", "--certificate", "x.json")
     assert code == 2 and "certificates for tensor inputs are not written yet" in err
+
+
+def test_cli_a_zero_space_is_an_answer(capsys):
+    code, out, _ = run(
+        capsys, "generators", "O(3)", "A:sym", "--output", "skew", "--minimal", "--degree", "6"
+    )
+    assert code == 0 and out.startswith("the space is zero: no non-constant skew-valued")
