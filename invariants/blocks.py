@@ -15,20 +15,32 @@ their bases and relations are images of each other.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from .problem import Problem
 
 
 def compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
-    """All tuples of ``parts`` non-negative integers summing to ``total`` (descending lex)."""
+    """All tuples of ``parts`` non-negative integers summing to ``total`` (descending lex).
+
+    A composition is the multiset of the ``total`` positions it counts, and descending lex order
+    of compositions is ascending lex order of those multisets as sorted tuples, which is the
+    order of ``itertools.combinations_with_replacement`` (no recursion over ``parts``).
+
+    >>> list(compositions(2, 2))
+    [(2, 0), (1, 1), (0, 2)]
+    """
     if parts == 0:
         if total == 0:
             yield ()
         return
-    for first in range(total, -1, -1):
-        for rest in compositions(total - first, parts - 1):
-            yield (first,) + rest
+    zero = [0] * parts
+    for positions in itertools.combinations_with_replacement(range(parts), total):
+        counts = zero.copy()
+        for k in positions:
+            counts[k] += 1
+        yield tuple(counts)
 
 
 def all_multidegrees(problem: Problem, degree: int) -> Iterator[tuple[int, ...]]:
