@@ -198,7 +198,7 @@ def verify(
     >>> [(d.degree, d.dimension, d.span) for d in r.degrees]
     [(0, 0, 0), (1, 2, 2), (2, 1, 1), (3, 6, 6)]
     """
-    problem = make_problem(group, inputs, output)
+    problem = make_problem(group, inputs, output, max_degree=check_degree(degree))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
     return verify_problem(
@@ -227,9 +227,9 @@ def verify_problem(
     rng = np.random.default_rng(seed)
     margin = 4
     points = sample_points(problem, 2 * max(dims, default=0) + 2 * margin, rng)
-    values = generator_values(problem, points)
+    values = generator_values(problem, points, degree=degree)
     swapped = (
-        generator_values(problem, swapped_points(problem, points))
+        generator_values(problem, swapped_points(problem, points), degree=degree)
         if problem.antisymmetric is not None
         else None
     )
