@@ -115,9 +115,15 @@ class Problem:
     @cached_property
     def generator_degrees(self) -> np.ndarray:
         """Multidegrees of the generators as an array ``(generators, variables)``."""
-        out = np.zeros((len(self.generators), len(self.variables)), dtype=np.int64)
-        for k, g in enumerate(self.generators):
-            out[k] = g.multidegree
+        gens = self.generators
+        out = np.zeros((len(gens), len(self.variables)), dtype=np.int64)
+        basic = [(k, a) for k, g in enumerate(gens) if g.kind != "product" for a in g.args]
+        if basic:
+            rows, cols = np.array(basic).T
+            np.add.at(out, (rows, cols), 1)
+        for k, g in enumerate(gens):
+            if g.kind == "product":  # of two earlier basic generators
+                out[k] = out[g.args[0]] + out[g.args[1]]
         out.setflags(write=False)
         return out
 
@@ -145,6 +151,17 @@ class Problem:
         """Image ``(index, sign)`` of a generator under a permutation of variables."""
         key, sign = _permuted_key(self.generators, index, perm)
         return self.generator_index[key], sign
+
+    @cached_property
+    def dummy_swap(self) -> tuple[np.ndarray, np.ndarray]:
+        """For ``skew``: the image of each generator (index array) and its sign when the two
+        dummies are exchanged."""
+        i, j = self.antisymmetric
+        images = [self.permute_generator(g, {i: j, j: i}) for g in range(len(self.generators))]
+        target, signs = np.array([k for k, _ in images]), np.array([s for _, s in images])
+        target.setflags(write=False)
+        signs.setflags(write=False)
+        return target, signs
 
     def symbols(self) -> dict[str, tuple[sympy.Symbol, ...]]:
         """Coordinate symbols of every input (``name_0, …`` for vectors; ``name`` for scalars)."""
@@ -264,20 +281,21 @@ def _generators(
         name = f"{_paren(variables[a].name)}·{_paren(variables[b].name)}"
         parity = (variables[a].parity + variables[b].parity) % 2
         basic.append(Generator("dot", (a, b), name, unit(a, b), parity))
-    caps = [v.degree if v.role == "dummy" else None for v in variables]
-    basic = [g for g in basic if _fits(g.multidegree, caps, inputs, max_degree)]
+    caps = {i: v.degree for i, v in enumerate(variables) if v.role == "dummy"}
+    basic = [g for g in basic if _fits(g.args, caps, inputs, max_degree)]
     # With reflections, brackets of vectors are odd and only occur times an odd non-bracket.
     if (
         group.family == "SO"
         or any(variables[i].parity for i in vec)
         or any(g.parity for g in basic)
     ):
+        names = [v.name for v in variables]
+        parities = [v.parity for v in variables]
+        # each fits: the dummies occur at most once, the inputs at most max_degree times
         for args in _brackets(vec, inputs, group.d, max_degree):
-            deg = unit(*args)
-            if _fits(deg, caps, inputs, max_degree):
-                name = "[" + ",".join(variables[i].name for i in args) + "]"
-                parity = (1 + sum(variables[i].parity for i in args)) % 2
-                basic.append(Generator("bracket", args, name, deg, parity))
+            name = "[" + ",".join([names[i] for i in args]) + "]"
+            parity = (1 + sum([parities[i] for i in args])) % 2
+            basic.append(Generator("bracket", args, name, unit(*args), parity))
     if group.family == "SO":
         return tuple(basic)
     even = [g for g in basic if g.parity == 0]
@@ -286,8 +304,8 @@ def _generators(
     products = []
     for x, y in _odd_pairs(odd):
         g, h = odd[x], odd[y]
-        deg = tuple(p + q for p, q in zip(g.multidegree, h.multidegree))
-        if _fits(deg, caps, inputs, max_degree):
+        if _fits(g.args + h.args, caps, inputs, max_degree):
+            deg = tuple(p + q for p, q in zip(g.multidegree, h.multidegree))
             products.append((g, h, deg))
     if products:
         # Odd factors are listed (as generators of the identity component) so that products can
@@ -337,12 +355,13 @@ def _odd_pairs(odd: list[Generator]) -> Iterator[tuple[int, int]]:
 
 
 def _fits(
-    deg: tuple[int, ...], caps: list[int | None], inputs: set[int], max_degree: int | None
+    used: tuple[int, ...], caps: dict[int, int], inputs: set[int], max_degree: int | None
 ) -> bool:
-    """Within the dummies' fixed degrees and (if set) of input degree at most ``max_degree``."""
-    if max_degree is not None and sum(deg[i] for i in inputs) > max_degree:
+    """Whether a product of the variables ``used`` (with repetition) is within the dummies'
+    fixed degrees ``caps`` and, if set, of input degree at most ``max_degree``."""
+    if max_degree is not None and sum(a in inputs for a in used) > max_degree:
         return False
-    return all(c is None or k <= c for k, c in zip(deg, caps))
+    return all(used.count(i) <= c for i, c in caps.items())
 
 
 def _paren(name: str) -> str:

@@ -116,9 +116,7 @@ class _Monomials:
 
 def swap_map(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
     """Generator permutation and signs induced by exchanging the two dummies of ``skew``."""
-    i, j = problem.antisymmetric
-    images = [problem.permute_generator(g, {i: j, j: i}) for g in range(len(problem.generators))]
-    return np.array([k for k, _ in images]), np.array([s for _, s in images])
+    return problem.dummy_swap
 
 
 def _antisymmetric_classes(problem: Problem, monomials: np.ndarray) -> np.ndarray:
@@ -138,9 +136,8 @@ def _antisymmetric_classes(problem: Problem, monomials: np.ndarray) -> np.ndarra
         if image_key == key and sign == 1:
             continue  # m − swap(m) = 0
         keep.append(max(key, image_key))  # the earlier input in the first slot: p∧q
-    return np.array(sorted(set(keep), key=lambda k: keep.index(k)), dtype=np.int64).reshape(
-        -1, monomials.shape[1]
-    )
+    first_seen = list(dict.fromkeys(keep))
+    return np.array(first_seen, dtype=np.int64).reshape(-1, monomials.shape[1])
 
 
 # --- evaluation mod p --------------------------------------------------------------------------
