@@ -194,9 +194,9 @@ def term_parts(B: Basis) -> list[tuple[sympy.Expr, sympy.Expr]]:
     for term in B.terms:
         scalar = sympy.Integer(1)
         seeds: list[tuple[tuple[int, ...], str]] = []
-        for g, e in zip(gens, term.monomial):
+        for g, e in term.factors:
             for _ in range(e):
-                s, t = split(g)
+                s, t = split(gens[g])
                 for name in s:
                     scalar *= sympy.Symbol(name)
                 seeds += t
