@@ -43,13 +43,25 @@ def generators(group: str | Group, inputs) -> tuple[ScalarGenerator, ...]:
     >>> generators("O(1,3)", "p:vector")[0].expr
     p_0**2 - p_1**2 - p_2**2 - p_3**2
     """
-    from .blocks import input_multidegree
-
     problem = make_problem(group, inputs, "scalar")
     exprs = problem.generator_expressions()
-    out = []
-    for g, e in zip(problem.generators, exprs):
-        if problem.group.family == "O" and g.parity:
-            continue
-        out.append(ScalarGenerator(g.name, g.kind, input_multidegree(problem, g.multidegree), e))
-    return tuple(out)
+    return tuple(
+        ScalarGenerator(name, kind, multidegree, exprs[k])
+        for k, name, kind, multidegree in listed_generators(problem)
+    )
+
+
+def listed_generators(problem) -> list[tuple[int, str, str, tuple[int, ...]]]:
+    """``(index, name, kind, multidegree over the inputs)`` of the generators
+    :func:`generators` lists (no SymPy expressions: with 100 vectors SO(3) has 161700 brackets).
+
+    >>> [row[1] for row in listed_generators(make_problem("O(3)", "p:vector; s:pseudoscalar"))]
+    ['p·p', 's*s']
+    """
+    from .blocks import input_multidegree
+
+    return [
+        (k, g.name, g.kind, input_multidegree(problem, g.multidegree))
+        for k, g in enumerate(problem.generators)
+        if not (problem.group.family == "O" and g.parity)
+    ]

@@ -215,6 +215,11 @@ def verify_problem(
     cross_check: bool = False,
 ) -> VerificationReport:
     """:func:`verify` for an already built :class:`~invariants.problem.Problem`."""
+    if problem.max_degree is not None and degree > problem.max_degree:
+        raise InvariantsError(
+            f"degree {degree} exceeds the problem's max_degree {problem.max_degree}: "
+            "generators of higher degree were left out"
+        )
     blocks = canonical_multidegrees(problem, degree)
     family, d = problem.group.family, problem.group.d
     types = [v.type for v in problem.variables]
