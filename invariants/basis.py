@@ -218,16 +218,20 @@ def _name(problem: Problem, names: list[str], factors) -> str:
 
 def _seed_name(problem: Problem, g, dummies: list[str]) -> tuple[str, int] | None:
     """Name of the dummy-carrying factor of a generator and the first dummy slot it uses."""
-    variables = problem.variables
-    if g.kind == "product":
+    if g.kind == "product":  # of two basic generators, at most one with a dummy
         a, b = (problem.generators[i] for i in g.args)
-        sa, sb = _seed_name(problem, a, dummies), _seed_name(problem, b, dummies)
+        sa, sb = _basic_seed_name(problem, a, dummies), _basic_seed_name(problem, b, dummies)
         if sa is None and sb is None:
             return None
         scalar, (seed, slot) = (b, sa) if sb is None else (a, sb)
         text = scalar.name if scalar.kind == "scalar" else f"({scalar.name})"
         return (f"{text}*{seed}" if seed else text), slot
-    names = [variables[i].name for i in g.args]
+    return _basic_seed_name(problem, g, dummies)
+
+
+def _basic_seed_name(problem: Problem, g, dummies: list[str]) -> tuple[str, int] | None:
+    """:func:`_seed_name` of a scalar, dot or bracket."""
+    names = [problem.variables[i].name for i in g.args]
     used = [dummies.index(n) for n in names if n in dummies]
     if not used:
         return None

@@ -172,13 +172,12 @@ def term_parts(B: Basis) -> list[tuple[sympy.Expr, sympy.Expr]]:
 
     def split(g) -> tuple[list[str], list[tuple[tuple[int, ...], str]]]:
         """Scalar symbol names and seeds ``(dummies, name)`` of one generator."""
-        if g.kind == "product":
-            scalars, seeds = [], []
-            for i in g.args:
-                s, t = split(gens[i])
-                scalars += s
-                seeds += t
-            return scalars, seeds
+        if g.kind == "product":  # of two basic generators
+            (s1, t1), (s2, t2) = (split_basic(gens[i]) for i in g.args)
+            return s1 + s2, t1 + t2
+        return split_basic(g)
+
+    def split_basic(g) -> tuple[list[str], list[tuple[tuple[int, ...], str]]]:
         inside = tuple(i for i in g.args if i in dummies)
         if not inside:
             return [f"({g.name})" if g.kind == "dot" else g.name], []

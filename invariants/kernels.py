@@ -169,11 +169,8 @@ def build_plan(B) -> Plan:
 
     # Split every term into basic scalar factors and dummy factors.
     def flatten(g: int, e: int, acc: Counter) -> None:
-        if gens[g].kind == "product":
-            for a in gens[g].args:
-                flatten(a, e, acc)
-        else:
-            acc[g] += e
+        for a in gens[g].args if gens[g].kind == "product" else (g,):  # products of basic ones
+            acc[a] += e
 
     gen_steps: list[Step] = []
     gen_index: dict[int, int] = {}

@@ -385,8 +385,8 @@ def _factor(g: Generator) -> str:
 
 
 def _key(g: Generator, gens: tuple[Generator, ...]) -> tuple:
-    if g.kind == "product":
-        return ("product",) + tuple(sorted(_key(gens[i], gens) for i in g.args))
+    if g.kind == "product":  # of two basic generators
+        return ("product",) + tuple(sorted((gens[i].kind,) + gens[i].args for i in g.args))
     return (g.kind,) + g.args
 
 
@@ -394,10 +394,14 @@ def _permuted_key(
     gens: tuple[Generator, ...], index: int, perm: dict[int, int]
 ) -> tuple[tuple, int]:
     g = gens[index]
-    if g.kind == "product":
-        parts = [_permuted_key(gens, i, perm) for i in g.args]
+    if g.kind == "product":  # of two basic generators
+        parts = [_permuted_basic_key(gens[i], perm) for i in g.args]
         sign = parts[0][1] * parts[1][1]
         return ("product",) + tuple(sorted(k for k, _ in parts)), sign
+    return _permuted_basic_key(g, perm)
+
+
+def _permuted_basic_key(g: Generator, perm: dict[int, int]) -> tuple[tuple, int]:
     args = [perm.get(a, a) for a in g.args]
     if g.kind == "dot":
         return ("dot",) + tuple(sorted(args)), 1
