@@ -31,11 +31,13 @@ def candidate_monomials(problem: Problem, multidegree: tuple[int, ...]) -> np.nd
     """
     beta = np.asarray(multidegree, dtype=np.int64)
     degrees = problem.generator_degrees
-    usable = (degrees <= beta).all(axis=1)  # only these can divide a monomial of degree beta
+    support = np.flatnonzero(beta)
+    # Only generators in the variables of beta can divide a monomial of degree beta. (Not
+    # only those of degree <= beta: blocks with one support share the enumeration's memo.)
+    usable = ~degrees[:, beta == 0].any(axis=1)
     if problem.group.family != "SO":
         usable &= np.array([g.parity == 0 for g in problem.generators], dtype=bool)
     usable = np.flatnonzero(usable)
-    support = np.flatnonzero(beta)
     rows = degrees[np.ix_(usable, support)]
     found = _monomials(tuple(map(tuple, rows.tolist())), tuple(beta[support].tolist()))
     out = np.zeros((len(found), len(problem.generators)), dtype=np.int64)
@@ -49,7 +51,12 @@ def candidate_monomials(problem: Problem, multidegree: tuple[int, ...]) -> np.nd
 @lru_cache(maxsize=1024)
 def _monomials(degrees: tuple[tuple[int, ...], ...], target: tuple[int, ...]) -> list[tuple]:
     """Exponent tuples ``e`` with ``Σ e_i degrees[i] = target``, in descending lex order."""
-    return _Monomials.of(degrees).tails(0, target)
+    return _enumerator(degrees).tails(0, target)
+
+
+@lru_cache(maxsize=64)
+def _enumerator(degrees: tuple[tuple[int, ...], ...]) -> _Monomials:
+    return _Monomials(degrees)
 
 
 class _Monomials:
@@ -70,11 +77,6 @@ class _Monomials:
         for i in range(n - 1, -1, -1):
             self.reach[i] = self.reach[i + 1] | frozenset(self.supports[i])
         self.memo: dict[tuple[int, tuple[int, ...]], list[tuple]] = {}
-
-    @staticmethod
-    @lru_cache(maxsize=64)
-    def of(degrees: tuple[tuple[int, ...], ...]) -> _Monomials:
-        return _Monomials(degrees)
 
     def tails(self, start: int, target: tuple[int, ...]) -> list[tuple]:
         memo, n = self.memo, len(self.degrees)
