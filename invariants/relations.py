@@ -13,6 +13,7 @@ and confirm every relation by expanding it as a polynomial with integer coeffici
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -331,13 +332,13 @@ class _SymbolicChecker:
 
 
 def _det(M, ctx):
-    """Determinant by Laplace expansion along the first row (d is small)."""
+    """Determinant by the Leibniz formula (d is small)."""
     n = len(M)
-    if n == 1:
-        return M[0][0]
     total = ctx.from_dict({})
-    for j in range(n):
-        minor = [row[:j] + row[j + 1 :] for row in M[1:]]
-        term = M[0][j] * _det(minor, ctx)
-        total = total + term if j % 2 == 0 else total - term
+    for sigma in itertools.permutations(range(n)):
+        term = ctx.from_dict({(0,) * ctx.nvars(): 1})
+        for i, j in enumerate(sigma):
+            term = term * M[i][j]
+        odd = sum(a > b for a, b in itertools.combinations(sigma, 2)) % 2
+        total = total - term if odd else total + term
     return total
