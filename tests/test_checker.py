@@ -629,6 +629,20 @@ def test_generators_not_closed_under_symmetries() -> None:
     )
 
 
+def test_closure_is_checked_in_classes_of_more_than_two() -> None:
+    # Neighbour transpositions generate every permutation of a class: the checker looks at
+    # (v1 v2) and (v2 v3), which suffices, and catches a set closed under the first only.
+    v = _vectors("v1", "v2", "v3")
+    gens = [("dot", "v1", "v1"), ("dot", "v1", "v2"), ("dot", "v2", "v2")]  # nothing with v3
+    cert = certificate("O(2)", v, v, "scalar", 2, gens, [["v1", "v2", "v3"]])
+    assert _problems(cert)[:2] == (
+        "generator 1 'dot(v1,v2)': its image under swapping v2 and v3 is not a generator",
+        "generator 2 'dot(v2,v2)': its image under swapping v2 and v3 is not a generator",
+    )
+    closed = certificate("O(2)", v, v, "scalar", 2, _dots("v1", "v2", "v3"), [["v1", "v2", "v3"]])
+    assert check_certificate(closed).ok
+
+
 def test_malformed_generators() -> None:
     cert = copy.deepcopy(so3_three_vectors())
     gens = cert["generators"]
