@@ -854,7 +854,7 @@ def generator_values(
         chunk = brackets[start : start + _BRACKETS_AT_ONCE]
         # matrices (bracket, point) whose columns are the bracket's vectors
         mats = np.stack([np.stack([coords(a) for a in gens_raw[i]["args"]], axis=2) for i in chunk])
-        dets = batched_det_mod(mats.reshape(-1, d, d), p).reshape(len(chunk), -1)
+        dets = batched_det_mod(mats.reshape(-1, d, d), p).reshape(len(chunk), len(points))
         values[:, chunk] = dets.T
     for i, gen in enumerate(gens_raw):
         args = gen["args"]

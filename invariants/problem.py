@@ -127,10 +127,6 @@ class Problem:
         out.setflags(write=False)
         return out
 
-    def input_degree(self, multidegree: tuple[int, ...]) -> int:
-        """Total degree of a multidegree over the variables in the inputs (dummies not counted)."""
-        return sum(k for k, v in zip(multidegree, self.variables) if v.role == "input")
-
     @cached_property
     def input_variables(self) -> tuple[int, ...]:
         return tuple(i for i, v in enumerate(self.variables) if v.role == "input")

@@ -134,6 +134,14 @@ def test_large_certificates_check_and_tampering_is_detected():
     assert any("its image under swapping" in p for p in problems)
 
 
+def test_checker_evaluates_brackets_at_no_points():
+    # every block has dimension 0, so no point is recorded; the brackets are evaluated as a stack
+    r = verify_problem(make_problem("SO(3)", "p,q:vector", "vector"), 0)
+    cert = make_certificate(r)
+    assert cert["points"] == [] and cert["generators"][-1]["kind"] == "bracket"
+    assert check_certificate(cert).ok
+
+
 def test_checker_counts_blocks_of_more_than_64_variables():
     degrees = [tuple(int(i == j) + int(i == k) for i in range(100)) for j, k in [(0, 0), (0, 1)]]
     beta = (1, 1) + (0,) * 98
