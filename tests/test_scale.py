@@ -159,6 +159,8 @@ def test_truncated_problem_gives_the_same_report():
             assert a.as_dict() == b.as_dict()
     with pytest.raises(InvariantsError, match="max_degree 2"):
         verify_problem(make_problem("SO(3)", "p,q,r:vector", max_degree=2), 3)
+    with pytest.raises(InvariantsError, match="non-negative"):
+        make_problem("SO(3)", "p:vector", max_degree=-1)
 
 
 def test_compositions_and_multidegree_rows_keep_their_order():
