@@ -6,7 +6,8 @@ Prints, in one run:
    check without the permutation-symmetry reduction and with a pure-Python Gaussian elimination
    mod p in place of FLINT (the "straightforward" implementation), as a ratio;
 2. time against degree (SO(3), 4 vectors) and against the number of vectors (SO(3), degree 8);
-3. the largest cases verified within one minute for a few groups.
+3. many inputs: 100 vectors (or positions) at degree 2 (and 3 without ``--quick``);
+4. the largest cases verified within one minute for a few groups.
 
 Usage: ``python benchmarks/verify_scaling.py [--quick]``.
 """
@@ -115,6 +116,23 @@ def main(quick: bool) -> None:
         spec = ",".join(f"v{i}" for i in range(n)) + ":vector"
         r, t = timed(verify, "SO(3)", spec, degree=8)
         print(f"{n:>7} {t:>9.3f} {len(r.blocks):>8}")
+
+    print("\n== many inputs: 100 vectors or positions ==")
+    print(f"{'group':>6} {'inputs':>9} {'output':>6} {'degree':>6} {'seconds':>8} {'blocks':>7}")
+    many = [
+        ("O(3)", "vector", "scalar"),
+        ("O(3)", "vector", "vector"),
+        ("SO(3)", "vector", "scalar"),
+        ("SO(3)", "vector", "vector"),
+        ("E(3)", "position", "scalar"),
+        ("SE(3)", "position", "vector"),
+    ]
+    for k in (2,) if quick else (2, 3):
+        for group, kind, output in many:
+            spec = ",".join(f"x{i}" for i in range(100)) + f":{kind}"
+            r, t = timed(verify, group, spec, output=output, degree=k)
+            assert r.complete
+            print(f"{group:>6} {kind + 's':>9} {output:>6} {k:>6} {t:>8.2f} {len(r.blocks):>7}")
 
     print("\n== largest degree verified within 60 s (scalar / vector output) ==")
     cases = [("SO(3)", 4), ("SO(3)", 6), ("O(3)", 6), ("O(1,3)", 5), ("SO(5)", 5)]

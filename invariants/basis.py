@@ -20,13 +20,7 @@ from functools import cached_property
 import numpy as np
 import sympy
 
-from .blocks import (
-    all_multidegrees,
-    canonical,
-    input_multidegree,
-    permutation_to,
-    permute_monomial,
-)
+from .blocks import multidegree_table, permutation_to
 from .groups import Group
 from .names import term_name
 from .problem import Problem
@@ -40,6 +34,16 @@ class BasisTerm:
     monomial: tuple[int, ...]  # exponents over ``problem.generators``
     multidegree: tuple[int, ...]  # over the inputs, as written
     name: str
+    #: The non-zero ``(generator, exponent)`` pairs of ``monomial``, by generator (set by
+    #: :func:`basis`; with many inputs ``monomial`` is long and mostly zero).
+    nonzero: tuple[tuple[int, int], ...] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def factors(self) -> tuple[tuple[int, int], ...]:
+        """The non-zero ``(generator, exponent)`` pairs of ``monomial``, by generator."""
+        if self.nonzero is not None:
+            return self.nonzero
+        return tuple((g, e) for g, e in enumerate(self.monomial) if e)
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,9 +93,8 @@ class Basis:
         out = []
         for t in self.terms:
             expr = sympy.Integer(1)
-            for g, e in zip(gens, t.monomial):
-                if e:
-                    expr *= g**e
+            for g, e in t.factors:
+                expr *= gens[g] ** e
             out.append(sympy.expand(expr))
         return tuple(out)
 
@@ -150,19 +153,47 @@ def basis(
     if not report.complete:
         raise InvariantsError("the generators do not span every block; see verify()")
     problem = report.problem
-    by_beta = {b.multidegree: b for b in report.canonical}
+    # Monomials as sorted (generator, exponent) pairs: with many inputs there are many
+    # generators, and the exponent vectors are long and mostly zero.
+    chosen = {b.multidegree: [_factors(b.candidates[i]) for i in b.basis] for b in report.canonical}
     terms = []
-    for beta in all_multidegrees(problem, degree):
-        rep = canonical(problem, beta)
-        block = by_beta[rep]
-        monomials = [tuple(int(e) for e in block.candidates[i]) for i in block.basis]
+    for beta, rep, over_inputs in multidegree_table(problem, degree):
+        monomials = chosen[rep]
         if rep != beta:
             perm = permutation_to(problem, beta)
-            monomials = [permute_monomial(problem, m, perm)[0] for m in monomials]
-        for m in sorted(monomials, key=lambda m: tuple(-e for e in m)):
+            monomials = [_permuted(problem, m, perm) for m in monomials]
+        for m in sorted(monomials, key=_descending):
+            dense = [0] * len(problem.generators)
+            for g, e in m:
+                dense[g] = e
             name = str(term_name(problem, m))
-            terms.append(BasisTerm(m, input_multidegree(problem, beta), name))
+            terms.append(BasisTerm(tuple(dense), over_inputs, name, m))
     return Basis(report, tuple(terms), features)
+
+
+def _factors(exponents: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """``(generator, exponent)`` pairs of the non-zero entries, by generator."""
+    nonzero = np.flatnonzero(exponents)
+    return tuple(zip(nonzero.tolist(), exponents[nonzero].tolist()))
+
+
+def _permuted(problem: Problem, factors, perm: dict[int, int]) -> tuple[tuple[int, int], ...]:
+    """Image of a monomial under a permutation of variables (signs dropped, as for a basis)."""
+    image: dict[int, int] = {}
+    for g, e in factors:
+        target, _ = problem.permute_generator(g, perm)
+        image[target] = image.get(target, 0) + e
+    return tuple(sorted(image.items()))
+
+
+def _descending(factors) -> tuple:
+    """Sort key of a monomial's factors: descending lex order of the exponent vectors.
+
+    At the first generator where two monomials differ, the one with the larger exponent, or
+    with a factor where the other has none, comes first; a final sentinel puts ``m·g`` before
+    ``m``.
+    """
+    return tuple((g, -e) for g, e in factors) + ((float("inf"), 0),)
 
 
 def to_tensor(problem: Problem, phi: sympy.Expr):

@@ -15,20 +15,32 @@ their bases and relations are images of each other.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from .problem import Problem
 
 
 def compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
-    """All tuples of ``parts`` non-negative integers summing to ``total`` (descending lex)."""
+    """All tuples of ``parts`` non-negative integers summing to ``total`` (descending lex).
+
+    A composition is the multiset of the ``total`` positions it counts, and descending lex order
+    of compositions is ascending lex order of those multisets as sorted tuples, which is the
+    order of ``itertools.combinations_with_replacement`` (no recursion over ``parts``).
+
+    >>> list(compositions(2, 2))
+    [(2, 0), (1, 1), (0, 2)]
+    """
     if parts == 0:
         if total == 0:
             yield ()
         return
-    for first in range(total, -1, -1):
-        for rest in compositions(total - first, parts - 1):
-            yield (first,) + rest
+    zero = [0] * parts
+    for positions in itertools.combinations_with_replacement(range(parts), total):
+        counts = zero.copy()
+        for k in positions:
+            counts[k] += 1
+        yield tuple(counts)
 
 
 def all_multidegrees(problem: Problem, degree: int) -> Iterator[tuple[int, ...]]:
@@ -53,8 +65,73 @@ def canonical(problem: Problem, beta: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def canonical_multidegrees(problem: Problem, degree: int) -> list[tuple[int, ...]]:
-    """One multidegree per orbit of the interchangeable-input symmetry, by total degree."""
-    return [b for b in all_multidegrees(problem, degree) if canonical(problem, b) == b]
+    """One multidegree per orbit of the interchangeable-input symmetry, by total degree.
+
+    The canonical members of :func:`all_multidegrees`, in its order, built without visiting the
+    others: as for :func:`compositions`, a multidegree of total ``t`` is the sorted tuple of the
+    ``t`` input positions it counts, and these tuples are extended one position at a time in lex
+    order, keeping only those whose counts do not increase along each symmetry class (which every
+    prefix of a canonical tuple satisfies).
+    """
+    inputs = problem.input_variables
+    where = {v: k for k, v in enumerate(inputs)}
+    before = {where[b]: where[a] for cls in problem.symmetries for a, b in itertools.pairwise(cls)}
+    base = [v.degree or 0 for v in problem.variables]
+    out = []
+    for total in range(degree + 1):
+        level: list[tuple[tuple[int, ...], dict[int, int]]] = [((), {})]
+        for _ in range(total):
+            level = [
+                (positions + (k,), {**counts, k: counts.get(k, 0) + 1})
+                for positions, counts in level
+                for k in range(positions[-1] if positions else 0, len(inputs))
+                if k not in before or counts.get(before[k], 0) > counts.get(k, 0)
+            ]
+        for _, counts in level:
+            beta = base.copy()
+            for k, count in counts.items():
+                beta[inputs[k]] = count
+            out.append(tuple(beta))
+    return out
+
+
+def multidegree_table(
+    problem: Problem, degree: int
+) -> Iterator[tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]]:
+    """``(β, canonical(β), input_multidegree(β))`` for every ``β`` of :func:`all_multidegrees`,
+    in the same order, computed from the few non-zero entries of ``β`` (with 100 inputs there
+    are 176851 multidegrees up to degree 3, each with at most 3 non-zero entries).
+
+    >>> from invariants.problem import make_problem
+    >>> p = make_problem("E(3)", "x,y,z:position")
+    >>> [row for row in multidegree_table(p, 1)]
+    [((0, 0), (0, 0), (0, 0, 0)), ((1, 0), (1, 0), (0, 1, 0)), ((0, 1), (1, 0), (0, 0, 1))]
+    """
+    inputs = problem.input_variables
+    base = [v.degree or 0 for v in problem.variables]
+    source = [problem.variables[i].source for i in inputs]
+    member = {i: c for c, cls in enumerate(problem.symmetries) for i in cls}
+    for total in range(degree + 1):
+        # descending lex order of compositions (see compositions)
+        for positions in itertools.combinations_with_replacement(range(len(inputs)), total):
+            beta, rep, over_inputs = base.copy(), base.copy(), [0] * len(problem.inputs)
+            by_class: dict[int, list[int]] = {}
+            counts: dict[int, int] = {}
+            for k in positions:
+                counts[k] = counts.get(k, 0) + 1
+            for k, count in counts.items():
+                var = inputs[k]
+                beta[var] = count
+                over_inputs[source[k]] = count
+                if var in member:
+                    by_class.setdefault(member[var], []).append(count)
+                else:
+                    rep[var] = count
+            for c, counts in by_class.items():
+                counts.sort(reverse=True)
+                for var, count in zip(problem.symmetries[c], counts):
+                    rep[var] = count
+            yield tuple(beta), tuple(rep), tuple(over_inputs)
 
 
 def input_multidegree(problem: Problem, beta: tuple[int, ...]) -> tuple[int, ...]:

@@ -13,7 +13,7 @@ What is checked (the numbers refer to "What the checker verifies" in the format 
    earlier generators, hence invariant under the identity component; for groups with reflections
    candidates are monomials in the generators of parity 0, which are invariant under the whole
    group (a generator of parity 1 may only occur as a factor of a product generator);
-3. the generators are closed under the transpositions inside each class of ``symmetries``;
+3. the generators are closed under the permutations inside each class of ``symmetries``;
 4. the blocks are exactly the canonical multidegrees;
 5. in each block the basis monomials have multidegree ``β`` and their evaluation matrix at the
    listed points has the recorded non-zero determinant mod ``p``;
@@ -90,6 +90,7 @@ GROUP_FORMS = "O(d), SO(d), E(d), SE(d), O(1,d-1), SO(1,d-1), SO+(1,d-1), Poinca
 _INT64_PRIME_LIMIT = 2**31  # below this, products of two residues fit in int64
 _PANEL = 32  # column block size of det_mod's LU; _matmul_mod is exact for _PANEL <= 32
 _INT64_COEFFICIENT_LIMIT = 2**62  # character coefficients bounded by this are computed in int64
+_BRACKETS_AT_ONCE = 1024  # brackets whose determinants are computed in one stack
 
 # Limits: beyond them the checker refuses to work (CertificateError) instead of running out of
 # time or memory.  Each is far above what `invariants verify` produces (d <= 12, degree <= 40,
@@ -97,7 +98,7 @@ _INT64_COEFFICIENT_LIMIT = 2**62  # character coefficients bounded by this are c
 MAX_BYTES = 256 * 2**20  # size of a certificate file (or JSON text); check_certificate(max_bytes=)
 MAX_D = 12  # the root factor of SO(d) has |Weyl group| terms: 23040 for d = 12
 MAX_DEGREE = 1000  # the certificate's degree and every generator's total degree
-MAX_VARIABLES = 100
+MAX_VARIABLES = 1000
 MAX_PRIME = 2**64  # is_prime is a proof (deterministic Miller-Rabin) far beyond this
 MAX_MONOMIALS = 10**7  # per block: monomials of multidegree beta in the coordinates
 MAX_CHARACTER_TERMS = 10**6  # per block and variable: multisets enumerated for Sym^k
@@ -584,8 +585,10 @@ def _build_generator(gen: dict, earlier: list[Generator], variables: list[dict])
         g, h = earlier[args[0]], earlier[args[1]]
         degree = tuple(a + b for a, b in zip(g.degree, h.degree))
         return Generator(degree, (g.parity + h.parity) % 2, tuple(sorted(g.atoms + h.atoms)))
-    counts = Counter(args)
-    degree = tuple(counts[i] for i in range(len(variables)))
+    counts = [0] * len(variables)
+    for a in args:
+        counts[a] += 1
+    degree = tuple(counts)
     parity = sum(variables[a]["type"].startswith("pseudo") for a in args) + (kind == "bracket")
     return Generator(degree, parity % 2, (_atom(kind, args),))
 
@@ -636,26 +639,36 @@ def generator_permutation(
 ) -> list[tuple[int | None, int]]:
     """For each generator, (index of its image under ``perm`` or None, sign of the image)."""
     index = {g.atoms: i for i, g in enumerate(gens)}
-    result = []
-    for g in gens:
-        images = [_permuted_atom(atom, perm) for atom in g.atoms]
-        sign = math.prod(s for _, s in images)
-        result.append((index.get(tuple(sorted(a for a, _ in images))), sign))
-    return result
+    return [_image(g, perm, index) for g in gens]
+
+
+def _image(g: Generator, perm: dict[int, int], index: dict[tuple, int]) -> tuple[int | None, int]:
+    images = [_permuted_atom(atom, perm) for atom in g.atoms]
+    sign = math.prod(s for _, s in images)
+    return index.get(tuple(sorted(a for a, _ in images))), sign
 
 
 def closure_problems(data: dict, gens: list[Generator]) -> list[str]:
     """Point 3: the generators are closed under every permutation inside a symmetry class.
 
-    It suffices to check the transpositions of neighbours in the class: they generate all of its
-    permutations, and a set closed under some maps is closed under their compositions.
+    It suffices to check the transpositions of neighbours in the class, ``(c_0 c_1)``,
+    ``(c_1 c_2)``, ...: they generate its symmetric group, and a permutation of the variables
+    that maps the finite set of generators (as polynomials up to sign) into itself maps it onto
+    itself, so a product of such permutations does too.  A transposition ``(a b)`` fixes every
+    generator that involves neither ``a`` nor ``b``, so only the others are looked at.
     """
     names, problems = [_label(v["name"]) for v in data["variables"]], []
+    index = {g.atoms: i for i, g in enumerate(gens)}
+    involving: dict[int, set[int]] = {}
+    for i, g in enumerate(gens):
+        for _, args in g.atoms:
+            for a in args:
+                involving.setdefault(a, set()).add(i)
     for cls in data["symmetries"]:
         for a, b in itertools.pairwise(cls):
-            images = generator_permutation(gens, {a: b, b: a})
-            for i, (image, _) in enumerate(images):
-                if image is None:
+            perm = {a: b, b: a}
+            for i in sorted(involving.get(a, set()) | involving.get(b, set())):
+                if _image(gens[i], perm, index)[0] is None:
                     gen_name = _show(data["generators"][i]["name"])
                     problems.append(
                         f"generator {i} {gen_name}: its image under swapping "
@@ -668,13 +681,29 @@ def closure_problems(data: dict, gens: list[Generator]) -> list[str]:
 
 
 def _compositions(n: int, total: int) -> Iterator[tuple[int, ...]]:
-    """All n-tuples of non-negative ints with sum <= total."""
+    """All n-tuples of non-negative ints with sum <= total, in ascending lex order.
+
+    The successor of a tuple: add 1 to the last entry if the sum allows it; otherwise move the
+    last non-zero entry's place one to the left (zero it, add 1 before it).
+    """
     if n == 0:
         yield ()
         return
-    for first in range(total + 1):
-        for rest in _compositions(n - 1, total - first):
-            yield (first, *rest)
+    current, used = [0] * n, 0
+    while True:
+        yield tuple(current)
+        if used < total:
+            current[-1] += 1
+            used += 1
+            continue
+        last = n - 1
+        while last > 0 and not current[last]:
+            last -= 1
+        if last == 0:
+            return
+        used -= current[last] - 1
+        current[last] = 0
+        current[last - 1] += 1
 
 
 def _input_indices(data: dict) -> list[int]:
@@ -780,16 +809,18 @@ def count_by_sign(items: Sequence[tuple[Sequence[int], int]], beta: Sequence[int
     Each item is ``(degree vector, sign bit)``; an item may be used any number of times.
     Returns ``[count with sign +1, count with sign -1]`` (exact integers).
     """
-    # drop the axes where beta is 0 (items with a degree there never fit)
-    support = [i for i, b in enumerate(beta) if b]
-    zeros = [i for i, b in enumerate(beta) if not b]
-    items = [([g[i] for i in support], bit) for g, bit in items if not any(g[i] for i in zeros)]
-    beta = [beta[i] for i in support]
+    # An item of non-zero degree outside the support of beta never fits: drop those coordinates
+    # (so the array has one axis per variable of beta, not one per variable).
+    support = [k for k, b in enumerate(beta) if b]
+    fitting = [
+        ([deg[k] for k in support], bit)
+        for deg, bit in items
+        if any(deg) and all(x <= b for x, b in zip(deg, beta))
+    ]
+    beta = [beta[k] for k in support]
     counts = np.zeros(tuple(b + 1 for b in beta) + (2,), dtype=object)
     counts[(0,) * len(beta) + (0,)] = 1
-    for deg, bit in items:
-        if not any(deg) or any(x > b for x, b in zip(deg, beta)):
-            continue
+    for deg, bit in fitting:
         new, t = counts.copy(), 1
         while all(t * x <= b for x, b in zip(deg, beta)):
             src = tuple(slice(0, b + 1 - t * x) for x, b in zip(deg, beta))
@@ -1075,6 +1106,13 @@ def generator_values(
     def coords(v: int) -> np.ndarray:
         return points[:, offsets[v] : offsets[v + 1]]
 
+    brackets = [i for i, gen in enumerate(gens_raw) if gen["kind"] == "bracket"]
+    for start in range(0, len(brackets), _BRACKETS_AT_ONCE):  # one stack of determinants
+        chunk = brackets[start : start + _BRACKETS_AT_ONCE]
+        # matrices (bracket, point) whose columns are the bracket's vectors
+        mats = np.stack([np.stack([coords(a) for a in gens_raw[i]["args"]], axis=2) for i in chunk])
+        dets = batched_det_mod(mats.reshape(-1, d, d), p).reshape(len(chunk), len(points))
+        values[:, chunk] = dets.T
     for i, gen in enumerate(gens_raw):
         args = gen["args"]
         if gen["kind"] == "scalar":
@@ -1082,9 +1120,7 @@ def generator_values(
         elif gen["kind"] == "dot":
             products = coords(args[0]) * coords(args[1]) % p * metric % p
             values[:, i] = products.sum(axis=1) % p
-        elif gen["kind"] == "bracket":  # the vectors are the columns
-            values[:, i] = batched_det_mod(np.stack([coords(a) for a in args], axis=2), p)
-        else:
+        elif gen["kind"] == "product":  # of earlier generators, evaluated by now
             values[:, i] = values[:, args[0]] * values[:, args[1]] % p
     return values
 

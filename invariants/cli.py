@@ -143,34 +143,40 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _generators(args) -> int:
-    from .generators import generators
+    from .generators import generators, listed_generators
+    from .problem import make_problem
 
     if args.minimal or args.degree is not None or args.output != "scalar":
         return _minimal(args)
-    gens = generators(args.group, args.inputs)
+    if args.json or args.expand:
+        gens = generators(args.group, args.inputs)
+        rows = [(g.name, g.kind, g.multidegree, g.expr) for g in gens]
+    else:  # names and degrees only: no SymPy expressions (SO(3), 100 vectors: 166750 of them)
+        listed = listed_generators(make_problem(args.group, args.inputs))
+        rows = [(name, kind, multidegree, None) for _, name, kind, multidegree in listed]
     if args.json:
         print(
             json.dumps(
                 [
                     {
-                        "name": g.name,
-                        "kind": g.kind,
-                        "multidegree": list(g.multidegree),
-                        "expression": str(g.expr),
+                        "name": name,
+                        "kind": kind,
+                        "multidegree": list(multidegree),
+                        "expression": str(expr),
                     }
-                    for g in gens
+                    for name, kind, multidegree, expr in rows
                 ],
                 indent=1,
                 ensure_ascii=False,
             )
         )
         return 0
-    width = max([len(g.name) for g in gens] + [len("generator")])
+    width = max([len(row[0]) for row in rows] + [len("generator")])
     print(f"{'generator':<{width}}  degree  kind")
-    for g in gens:
-        line = f"{g.name:<{width}}  {g.degree:>6}  {g.kind}"
-        if args.expand:
-            line += f"  = {g.expr}"
+    for name, kind, multidegree, expr in rows:
+        line = f"{name:<{width}}  {sum(multidegree):>6}  {kind}"
+        if expr is not None:
+            line += f"  = {expr}"
         print(line)
     return 0
 

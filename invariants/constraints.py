@@ -198,23 +198,24 @@ def _weight_zero_monomials(
     for i in range(n - 1, -1, -1):
         reach[i] = {u + w for u in groups[i] for w in reach[i + 1]}
 
-    out: list[Monomial] = []
-
-    def extend(i: int, weight: int, prefix: tuple[int, ...]) -> None:
-        if i == n - 1:  # the last variable must bring the weight back to exactly zero
-            out.extend(prefix + e for e in groups[i].get(-weight, ()))
-            return
-        after = reach[i + 1]
-        for u, exps in groups[i].items():
-            if -(weight + u) in after:
-                for e in exps:
-                    extend(i + 1, weight + u, prefix + e)
-
     if n == 0:
         return [()]
-    if 0 in reach[0]:
-        extend(0, 0, ())
-    return out
+    if 0 not in reach[0]:
+        return []
+    # Extend the partial products one variable at a time, in order (the lex order of the
+    # choices, as a depth-first search would give, without recursion over the variables).
+    level: list[tuple[int, tuple[int, ...]]] = [(0, ())]
+    for i in range(n - 1):
+        after = reach[i + 1]
+        level = [
+            (weight + u, prefix + e)
+            for weight, prefix in level
+            for u, exps in groups[i].items()
+            if -(weight + u) in after
+            for e in exps
+        ]
+    # the last variable must bring the weight back to exactly zero
+    return [prefix + e for weight, prefix in level for e in groups[n - 1].get(-weight, ())]
 
 
 def _antisymmetrised_basis(

@@ -166,8 +166,8 @@ class EpsilonContraction:
         the ``d`` slots (legs first, then the two slots of each pair)."""
         eta = ops.eta
         vectors, matrices = [], []
-        for word, v in self.legs:
-            M = eta
+        for word, v in self.legs:  # the upper-index vector X₁ η ⋯ X_n η v
+            M = ops.eye
             for name, transposed in word:
                 X = ops.transpose(values[name]) if transposed else values[name]
                 M = ops.mul(ops.mul(M, X), eta)

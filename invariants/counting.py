@@ -124,8 +124,12 @@ def character_dimension(
             f"d={d}: with {d} or more vector variables of positive degree the count needs the "
             f"Weyl integral, supported for d ≤ {MAX_WEYL_DIMENSION}"
         )
-    # Sort variables so that caches of partial products are shared between blocks.
-    order = sorted(range(len(types)), key=lambda k: (_type_key(types[k]), -multidegree[k]))
+    # Sort variables so that caches of partial products are shared between blocks; variables of
+    # degree 0 contribute the factor 1 and are left out (there are few of the others).
+    order = sorted(
+        (k for k in range(len(types)) if multidegree[k]),
+        key=lambda k: (_type_key(types[k]), -multidegree[k]),
+    )
     types = tuple(types[k] for k in order)
     multidegree = tuple(multidegree[k] for k in order)
     if _monomial_count(d, types, multidegree) >= 2**60:
@@ -306,8 +310,18 @@ def _crop(a: np.ndarray, half: int) -> np.ndarray:
     return a[mid - half : mid + half + 1]
 
 
-@lru_cache(maxsize=4096)
 def _product(
+    d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...], bound: int
+) -> np.ndarray:
+    """The character of ``⊗ Sym^{k_i}``: the cached products of the prefixes, shortest first,
+    so that each recurses one level only."""
+    for k in range(len(types)):
+        _prefix_product(d, component, types[:k], degrees[:k], bound)
+    return _prefix_product(d, component, types, degrees, bound)
+
+
+@lru_cache(maxsize=4096)
+def _prefix_product(
     d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...], bound: int
 ) -> np.ndarray:
     _, half, _ = _layout(d, component, bound)
@@ -315,7 +329,7 @@ def _product(
         out = np.zeros(2 * half + 1, dtype=np.int64)
         out[half] = 1
         return out
-    rest = _product(d, component, types[:-1], degrees[:-1], bound)
+    rest = _prefix_product(d, component, types[:-1], degrees[:-1], bound)
     last = _power(d, component, types[-1], degrees[-1], bound)
     if degrees[-1] == 0:
         return rest
@@ -389,14 +403,23 @@ def _sparse_powers(d: int, component: str, type_: str, kmax: int) -> tuple[dict,
     return tuple(H)
 
 
-@lru_cache(maxsize=4096)
 def _sparse_product(
+    d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...]
+) -> dict:
+    """As :func:`_product`, sparse."""
+    for k in range(len(types)):
+        _sparse_prefix_product(d, component, types[:k], degrees[:k])
+    return _sparse_prefix_product(d, component, types, degrees)
+
+
+@lru_cache(maxsize=4096)
+def _sparse_prefix_product(
     d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...]
 ) -> dict:
     q = _rank(d, component)
     if not types:
         return {(0,) * q: 1}
-    rest = _sparse_product(d, component, types[:-1], degrees[:-1])
+    rest = _sparse_prefix_product(d, component, types[:-1], degrees[:-1])
     if degrees[-1] == 0:
         return rest
     last = _sparse_powers(d, component, types[-1], max(degrees[-1], 8))[degrees[-1]]

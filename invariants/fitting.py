@@ -208,7 +208,7 @@ def term_parts(B: Basis) -> list[tuple[sympy.Expr, sympy.Expr]]:
     """
     out = []
     for term in B.terms:
-        name = term_name(B.problem, term.monomial)
+        name = term_name(B.problem, term.factors or term.monomial)
         scalar = sympy.Mul(*(sympy.Symbol(n) ** e for n, e in name.scalars))
         seed = sympy.Symbol(name.seed) if name.seed else sympy.Integer(1)
         out.append((scalar, seed))

@@ -49,8 +49,6 @@ def generators(group: str | Group, inputs, *, minimal: bool = False, degree: int
     >>> [g.name for g in generators("O(3)", "A:sym", minimal=True, degree=6).generators]
     ['tr(A)', 'tr(A²)', 'tr(A³)']
     """
-    from .blocks import input_multidegree
-
     if minimal or degree is not None:
         from .errors import InvariantsError
         from .minimal import minimal_generators
@@ -60,9 +58,23 @@ def generators(group: str | Group, inputs, *, minimal: bool = False, degree: int
         return minimal_generators(group, inputs, degree)
     problem = make_problem(group, inputs, "scalar")
     exprs = problem.generator_expressions()
-    out = []
-    for g, e in zip(problem.generators, exprs):
-        if problem.group.family == "O" and g.parity:
-            continue
-        out.append(ScalarGenerator(g.name, g.kind, input_multidegree(problem, g.multidegree), e))
-    return tuple(out)
+    return tuple(
+        ScalarGenerator(name, kind, multidegree, exprs[k])
+        for k, name, kind, multidegree in listed_generators(problem)
+    )
+
+
+def listed_generators(problem) -> list[tuple[int, str, str, tuple[int, ...]]]:
+    """``(index, name, kind, multidegree over the inputs)`` of the generators
+    :func:`generators` lists (no SymPy expressions: with 100 vectors SO(3) has 161700 brackets).
+
+    >>> [row[1] for row in listed_generators(make_problem("O(3)", "p:vector; s:pseudoscalar"))]
+    ['p·p', 's*s']
+    """
+    from .blocks import input_multidegree
+
+    return [
+        (k, g.name, g.kind, input_multidegree(problem, g.multidegree))
+        for k, g in enumerate(problem.generators)
+        if not (problem.group.family == "O" and g.parity)
+    ]

@@ -169,11 +169,8 @@ def build_plan(B) -> Plan:
 
     # Split every term into basic scalar factors and dummy factors.
     def flatten(g: int, e: int, acc: Counter) -> None:
-        if gens[g].kind == "product":
-            for a in gens[g].args:
-                flatten(a, e, acc)
-        else:
-            acc[g] += e
+        for a in gens[g].args if gens[g].kind == "product" else (g,):  # products of basic ones
+            acc[a] += e
 
     gen_steps: list[Step] = []
     gen_index: dict[int, int] = {}
@@ -189,12 +186,15 @@ def build_plan(B) -> Plan:
     lin_steps: list[Step] = []
     seed_steps: list[Step] = []
 
+    interned: dict[int, dict[tuple, int]] = {}  # per list of steps: (op, args) -> index
+
     def intern(steps: list[Step], step: Step) -> int:
-        for k, s in enumerate(steps):
-            if s.op == step.op and s.args == step.args:
-                return k
-        steps.append(step)
-        return len(steps) - 1
+        index = interned.setdefault(id(steps), {})
+        key = (step.op, step.args)
+        if key not in index:
+            index[key] = len(steps)
+            steps.append(step)
+        return index[key]
 
     def label(gen) -> str:
         return "[" + ",".join("·" if a in dummies else variables[a].name for a in gen.args) + "]"
@@ -247,9 +247,8 @@ def build_plan(B) -> Plan:
     term_steps_raw = []
     for term in B.terms:
         acc: Counter = Counter()
-        for g, e in enumerate(term.monomial):
-            if e:
-                flatten(g, e, acc)
+        for g, e in term.factors:
+            flatten(g, e, acc)
         scalar_part: dict[int, int] = {}
         dummy_factors: list[int] = []
         for g, e in sorted(acc.items()):
@@ -259,35 +258,53 @@ def build_plan(B) -> Plan:
                 scalar_part[generator(g)] = e
         term_steps_raw.append((scalar_part, seed(dummy_factors), term.name))
 
-    # Stage 3: the product tree over the needed scalar monomials.
-    n = len(gen_steps)
+    # Stage 3: the product tree over the needed scalar monomials, each a sorted tuple of
+    # (generator step, exponent) pairs (dense exponent vectors would cost #terms × #generators).
     mono_steps: list[Step] = []
-    mono_index: dict[tuple[int, ...], int] = {}
+    mono_index: dict[tuple[tuple[int, int], ...], int] = {}
     labels = [s.label for s in gen_steps]
 
-    def key(part: dict[int, int]) -> tuple[int, ...]:
-        vec = [0] * n
-        for g, e in part.items():
-            vec[g] = e
-        return tuple(vec)
+    def key(part: dict[int, int]) -> tuple[tuple[int, int], ...]:
+        return tuple(sorted((g, e) for g, e in part.items() if e))
 
-    def ensure(m: tuple[int, ...]) -> int:
-        if m in mono_index:
-            return mono_index[m]
-        support = [g for g in range(n) if m[g]]
-        if sum(m) == 1:
-            step = Step("gen", (support[0],), _monomial_label(m, labels))
-        else:
-            parents = [(m[:g] + (m[g] - 1,) + m[g + 1 :], g) for g in support]
+    def parent(m: tuple[tuple[int, int], ...], k: int) -> tuple[tuple[int, int], ...]:
+        """``m`` divided by its ``k``-th generator."""
+        g, e = m[k]
+        return m[:k] + (((g, e - 1),) if e > 1 else ()) + m[k + 1 :]
+
+    def ensure(m: tuple[tuple[int, int], ...]) -> int:
+        # Walk down to a known monomial (or a generator), then add the steps back up: the
+        # order of a depth-first recursion, without recursing once per degree.
+        chain: list[tuple[tuple, Step | int]] = []
+        while m not in mono_index:
+            if sum(e for _, e in m) == 1:
+                chain.append((m, Step("gen", (m[0][0],), _monomial_label(m, labels))))
+                break
+            parents = [(parent(m, k), g) for k, (g, _) in enumerate(m)]
             known = [(p, g) for p, g in parents if p in mono_index]
             # Prefer a known parent; otherwise peel off the most repeated generator.
-            p, g = known[0] if known else max(parents, key=lambda pg: (m[pg[1]], -pg[1]))
-            step = Step("mul", (ensure(p), g), _monomial_label(m, labels))
-        mono_index[m] = len(mono_steps)
-        mono_steps.append(step)
+            exps = dict(m)
+            p, g = known[0] if known else max(parents, key=lambda pg: (exps[pg[1]], -pg[1]))
+            chain.append((m, g))
+            m = p
+        for mono, how in reversed(chain):
+            if isinstance(how, Step):
+                step = how
+            else:
+                step = Step("mul", (mono_index[m], how), _monomial_label(mono, labels))
+            mono_index[mono] = len(mono_steps)
+            mono_steps.append(step)
+            m = mono
         return mono_index[m]
 
-    needed = sorted({key(p) for p, _, _ in term_steps_raw if p}, key=lambda m: (sum(m), m))
+    def dense_order(m: tuple[tuple[int, int], ...]) -> tuple:
+        """Sort key: ascending lex order of the dense exponent vectors."""
+        return tuple((-g, e) for g, e in m)
+
+    needed = sorted(
+        {key(p) for p, _, _ in term_steps_raw if p},
+        key=lambda m: (sum(e for _, e in m), dense_order(m)),
+    )
     for m in needed:
         ensure(m)
     term_steps = tuple(
@@ -319,12 +336,11 @@ def build_plan(B) -> Plan:
     )
 
 
-def _monomial_label(m: tuple[int, ...], labels: list[str]) -> str:
+def _monomial_label(m: tuple[tuple[int, int], ...], labels: list[str]) -> str:
     parts = []
-    for g, e in enumerate(m):
-        if e:
-            text = labels[g] if "·" not in labels[g] and "*" not in labels[g] else f"({labels[g]})"
-            parts.append(text + (f"^{e}" if e > 1 else ""))
+    for g, e in m:
+        text = labels[g] if "·" not in labels[g] and "*" not in labels[g] else f"({labels[g]})"
+        parts.append(text + (f"^{e}" if e > 1 else ""))
     return "*".join(parts)
 
 

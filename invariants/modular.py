@@ -8,6 +8,8 @@ Products of two residues are below ``2**62``, so ``(a * b) % p`` is exact in int
 
 from __future__ import annotations
 
+import itertools
+
 import flint
 import numpy as np
 
@@ -29,11 +31,14 @@ def pow_mod(a: np.ndarray, e: int, p: int) -> np.ndarray:
 def det_mod(mats: np.ndarray, p: int) -> np.ndarray:
     """Determinants mod ``p`` of a stack of integer matrices ``(..., n, n)``, vectorized.
 
-    Gaussian elimination with a per-matrix choice of a non-zero pivot.
+    Gaussian elimination with a per-matrix choice of a non-zero pivot; for ``n <= 3`` the
+    Leibniz formula (a few multiplies instead of a modular inverse per column).
     """
     A = np.array(mats, dtype=np.int64) % p
     shape = A.shape[:-2]
     n = A.shape[-1]
+    if n <= 3:
+        return _leibniz_mod(A, p)
     A = A.reshape(-1, n, n)
     m = len(A)
     det = np.ones(m, dtype=np.int64)
@@ -55,6 +60,19 @@ def det_mod(mats: np.ndarray, p: int) -> np.ndarray:
         factors = A[:, c + 1 :, c] * inv[:, None] % p  # (m, n-c-1)
         A[:, c + 1 :, :] = (A[:, c + 1 :, :] - factors[:, :, None] * A[:, c, None, :] % p) % p
     return det.reshape(shape)
+
+
+def _leibniz_mod(A: np.ndarray, p: int) -> np.ndarray:
+    """``Σ_σ sign(σ) Π_i A[i, σ(i)] mod p`` over a stack of residue matrices (small ``n``)."""
+    n = A.shape[-1]
+    total = np.zeros(A.shape[:-2], dtype=np.int64)
+    for sigma in itertools.permutations(range(n)):
+        term = np.ones(A.shape[:-2], dtype=np.int64)
+        for i, j in enumerate(sigma):
+            term = term * A[..., i, j] % p
+        inversions = sum(a > b for a, b in itertools.combinations(sigma, 2))
+        total = (total + (p - term if inversions % 2 else term)) % p
+    return total
 
 
 def rank_and_pivots(matrix: np.ndarray, p: int) -> tuple[int, list[int]]:

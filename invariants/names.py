@@ -85,8 +85,9 @@ class TermName:
         return out * sympy.Symbol(self.seed) if self.seed else out
 
 
-def term_name(problem, monomial: Iterable[int]) -> TermName:
-    """The :class:`TermName` of a monomial in ``problem.generators``.
+def term_name(problem, monomial) -> TermName:
+    """The :class:`TermName` of a monomial in ``problem.generators``: dense exponents, or
+    sparse ``(generator, exponent)`` pairs.
 
     A dummy-carrying factor becomes a seed: ``a·u`` the vector ``a``, ``[a,b,u]`` the cross
     product ``[a,b,·]``, ``u·u`` or ``u·w`` the metric ``η``; two linear factors give ``a⊗b``
@@ -103,7 +104,10 @@ def term_name(problem, monomial: Iterable[int]) -> TermName:
     variables = problem.variables
     dummies = [i for i, v in enumerate(variables) if v.role == "dummy"]
     basic: Counter = Counter()
-    for g, e in enumerate(monomial):
+    items = list(monomial)
+    # dense exponents, or sparse (generator, exponent) pairs (many generators, few factors)
+    pairs = items if items and isinstance(items[0], tuple) else enumerate(items)
+    for g, e in pairs:
         if e:
             stack = [g]
             while stack:  # a product generator is the product of its two factors

@@ -13,6 +13,7 @@ and confirm every relation by expanding it as a polynomial with integer coeffici
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -97,23 +98,23 @@ def find_relations(report, limit: int = 10, max_candidates: int = 600) -> list[R
         if len(block.candidates) > max_candidates:
             break
         vectors = _exact_kernel(problem, block.candidates, block.span, count, rng)
-        keys = [tuple(int(e) for e in row) for row in block.candidates]
+        keys = [tuple(row) for row in block.candidates.tolist()]
         relations = [{keys[j]: int(c) for j, c in enumerate(v) if c} for v in vectors]
         spaces[block.multidegree] = relations
+        column = {m: j for j, m in enumerate(keys)}
         if skew:
             new = relations
         else:
             old = []
-            for k in multipliers:
+            fits = (problem.generator_degrees[multipliers] <= block.multidegree).all(axis=1)
+            for k in np.array(multipliers, dtype=np.int64)[fits].tolist():
                 gamma = tuple(b - e for b, e in zip(block.multidegree, gens[k].multidegree))
-                if min(gamma) < 0:
-                    continue
                 for rel in _relations_of(problem, spaces, gamma):
                     old.append({_bump(m, k): c for m, c in rel.items()})
-            new = _independent_of(old, relations, {m: j for j, m in enumerate(keys)})
+            new = _independent_of(old, relations, column)
         checker = checker or _SymbolicChecker(problem)
         for rel in new:
-            terms = tuple((c, m) for m, c in sorted(rel.items(), key=lambda t: keys.index(t[0])))
+            terms = tuple((c, m) for m, c in sorted(rel.items(), key=lambda t: column[t[0]]))
             out.append(
                 Relation(
                     input_multidegree(problem, block.multidegree),
@@ -220,43 +221,60 @@ def _exact_candidate_values(problem, candidates, n_points, rng) -> list[list[int
             q = list(pt)
             q[i], q[j] = pt[j], pt[i]
             swapped.append(q)
+    factors = [_factors(row) for row in np.asarray(candidates).tolist()]
+    needed = _needed(problem, {g for f in factors for g, _ in f})
     rows = []
     for k, pt in enumerate(coords):
-        vals = _generator_values_exact(problem, pt, eta)
-        row = [_monomial(vals, c) for c in candidates]
+        vals = _generator_values_exact(problem, pt, eta, needed)
+        row = [_monomial(vals, f) for f in factors]
         if swapped is not None:
-            other = _generator_values_exact(problem, swapped[k], eta)
-            row = [a - _monomial(other, c) for a, c in zip(row, candidates)]
+            other = _generator_values_exact(problem, swapped[k], eta, needed)
+            row = [a - _monomial(other, f) for a, f in zip(row, factors)]
         rows.append(row)
     return rows
 
 
-def _monomial(values: list[int], exps) -> int:
+def _factors(exps) -> list[tuple[int, int]]:
+    """The ``(generator, exponent)`` pairs of an exponent vector with a non-zero exponent."""
+    return [(g, int(e)) for g, e in enumerate(exps) if e]
+
+
+def _needed(problem: Problem, used: set[int]) -> list[int]:
+    """``used`` and the factors of its product generators, in generator order."""
+    gens = problem.generators
+    return sorted(used | {a for g in used if gens[g].kind == "product" for a in gens[g].args})
+
+
+def _monomial(values: dict[int, int], factors: list[tuple[int, int]]) -> int:
     out = 1
-    for v, e in zip(values, exps):
-        if e:
-            out *= v ** int(e)
+    for g, e in factors:
+        out *= values[g] ** e
     return out
 
 
-def _generator_values_exact(problem, point, eta) -> list[int]:
-    vals: list[int] = []
-    for g in problem.generators:
+def _generator_values_exact(problem, point, eta, needed: list[int]) -> dict[int, int]:
+    """Exact values of the generators ``needed`` (factors before products) at a point."""
+    vals: dict[int, int] = {}
+    for k in needed:
+        g = problem.generators[k]
         if g.kind == "scalar":
-            vals.append(point[g.args[0]][0])
+            vals[k] = point[g.args[0]][0]
         elif g.kind == "dot":
             a, b = point[g.args[0]], point[g.args[1]]
-            vals.append(sum(e * x * y for e, x, y in zip(eta, a, b)))
+            vals[k] = sum(e * x * y for e, x, y in zip(eta, a, b))
         elif g.kind == "bracket":
             M = flint.fmpz_mat([[point[i][r] for i in g.args] for r in range(len(eta))])
-            vals.append(int(M.det()))
+            vals[k] = int(M.det())
         else:
-            vals.append(vals[g.args[0]] * vals[g.args[1]])
+            vals[k] = vals[g.args[0]] * vals[g.args[1]]
     return vals
 
 
 class _SymbolicChecker:
-    """Expands relations as integer polynomials in the coordinates (python-flint)."""
+    """Expands relations as integer polynomials in the coordinates (python-flint).
+
+    The polynomial of a generator is built when a relation first uses it.
+    """
 
     def __init__(self, problem: Problem):
         d = problem.group.d
@@ -266,57 +284,59 @@ class _SymbolicChecker:
             names += [f"v{len(names) + k}" for k in range(width)]
         self.ctx = flint.fmpz_mpoly_ctx.get(tuple(names), "lex")
         gens = self.ctx.gens()
-        coords, k = [], 0
+        self.coords, k = [], 0
         for v in problem.variables:
             width = d if v.vector_like else 1
-            coords.append(gens[k : k + width])
+            self.coords.append(gens[k : k + width])
             k += width
-        self.polys = self._generators(problem, coords)
-        self.swapped = None
-        if problem.antisymmetric is not None:
-            target, signs = swap_map(problem)
-            self.swapped = [int(s) * self.polys[int(t)] for t, s in zip(target, signs)]
+        self.problem = problem
+        self.polys: dict[int, object] = {}
+        self.swap = swap_map(problem) if problem.antisymmetric is not None else None
 
-    def _generators(self, problem, coords):
-        eta = problem.group.metric
-        polys = []
-        for g in problem.generators:
+    def poly(self, k: int):
+        if k not in self.polys:
+            g, eta, coords = self.problem.generators[k], self.problem.group.metric, self.coords
             if g.kind == "scalar":
-                polys.append(coords[g.args[0]][0])
+                p = coords[g.args[0]][0]
             elif g.kind == "dot":
                 a, b = coords[g.args[0]], coords[g.args[1]]
-                polys.append(sum((e * x * y for e, x, y in zip(eta, a, b)), self.ctx.from_dict({})))
+                p = sum((e * x * y for e, x, y in zip(eta, a, b)), self.ctx.from_dict({}))
             elif g.kind == "bracket":
                 cols = [coords[i] for i in g.args]
-                polys.append(_det([[c[r] for c in cols] for r in range(len(eta))], self.ctx))
-            else:
-                polys.append(polys[g.args[0]] * polys[g.args[1]])
-        return polys
+                p = _det([[c[r] for c in cols] for r in range(len(eta))], self.ctx)
+            else:  # a product of two basic generators
+                p = self.poly(g.args[0]) * self.poly(g.args[1])
+            self.polys[k] = p
+        return self.polys[k]
 
-    def _value(self, polys, exps):
+    def swapped(self, k: int):
+        """The generator with the two dummies exchanged: ± another generator."""
+        target, signs = self.swap
+        return int(signs[k]) * self.poly(int(target[k]))
+
+    def _value(self, exps, swapped: bool):
         out = self.ctx.from_dict({(0,) * self.ctx.nvars(): 1})
-        for p, e in zip(polys, exps):
-            if e:
-                out *= p**e
+        for g, e in _factors(exps):
+            out *= (self.swapped(g) if swapped else self.poly(g)) ** e
         return out
 
     def vanishes(self, terms) -> bool:
         total = self.ctx.from_dict({})
         for c, exps in terms:
-            total += c * self._value(self.polys, exps)
-            if self.swapped is not None:
-                total -= c * self._value(self.swapped, exps)
+            total += c * self._value(exps, False)
+            if self.swap is not None:
+                total -= c * self._value(exps, True)
         return total == 0
 
 
 def _det(M, ctx):
-    """Determinant by Laplace expansion along the first row (d is small)."""
+    """Determinant by the Leibniz formula (d is small)."""
     n = len(M)
-    if n == 1:
-        return M[0][0]
     total = ctx.from_dict({})
-    for j in range(n):
-        minor = [row[:j] + row[j + 1 :] for row in M[1:]]
-        term = M[0][j] * _det(minor, ctx)
-        total = total + term if j % 2 == 0 else total - term
+    for sigma in itertools.permutations(range(n)):
+        term = ctx.from_dict({(0,) * ctx.nvars(): 1})
+        for i, j in enumerate(sigma):
+            term = term * M[i][j]
+        odd = sum(a > b for a, b in itertools.combinations(sigma, 2)) % 2
+        total = total - term if odd else total + term
     return total

@@ -29,13 +29,20 @@ def candidate_monomials(problem: Problem, multidegree: tuple[int, ...]) -> np.nd
     each class ``{m, swap(m)}`` is represented once, and classes whose antisymmetrization
     vanishes are dropped.
     """
-    gens = problem.generators
-    usable = tuple(i for i, g in enumerate(gens) if problem.group.family == "SO" or g.parity == 0)
-    degrees = tuple(gens[i].multidegree for i in usable)
-    found = _monomials(degrees, tuple(multidegree))
-    out = np.zeros((len(found), len(gens)), dtype=np.int64)
-    for row, exps in enumerate(found):
-        out[row, list(usable)] = exps
+    beta = np.asarray(multidegree, dtype=np.int64)
+    degrees = problem.generator_degrees
+    support = np.flatnonzero(beta)
+    # Only generators in the variables of beta can divide a monomial of degree beta. (Not
+    # only those of degree <= beta: blocks with one support share the enumeration's memo.)
+    usable = ~degrees[:, beta == 0].any(axis=1)
+    if problem.group.family != "SO":
+        usable &= np.array([g.parity == 0 for g in problem.generators], dtype=bool)
+    usable = np.flatnonzero(usable)
+    rows = degrees[np.ix_(usable, support)]
+    found = _monomials(tuple(map(tuple, rows.tolist())), tuple(beta[support].tolist()))
+    out = np.zeros((len(found), len(problem.generators)), dtype=np.int64)
+    if found and len(usable):
+        out[:, usable] = found
     if problem.antisymmetric is not None:
         out = _antisymmetric_classes(problem, out)
     return out
@@ -43,31 +50,75 @@ def candidate_monomials(problem: Problem, multidegree: tuple[int, ...]) -> np.nd
 
 @lru_cache(maxsize=1024)
 def _monomials(degrees: tuple[tuple[int, ...], ...], target: tuple[int, ...]) -> list[tuple]:
-    return _monomials_from(degrees, target, 0)
+    """Exponent tuples ``e`` with ``Σ e_i degrees[i] = target``, in descending lex order."""
+    return _enumerator(degrees).tails(0, target)
 
 
-@lru_cache(maxsize=65536)
-def _monomials_from(
-    degrees: tuple[tuple[int, ...], ...], target: tuple[int, ...], start: int
-) -> list[tuple]:
-    if start == len(degrees):
-        return [()] if not any(target) else []
-    deg = degrees[start]
-    support = [k for k, x in enumerate(deg) if x]
-    top = min(target[k] // deg[k] for k in support) if support else 0
-    result = []
-    for e in range(top, -1, -1):
-        rest = tuple(t - e * x for t, x in zip(target, deg))
-        for tail in _monomials_from(degrees, rest, start + 1):
-            result.append((e,) + tail)
-    return result
+@lru_cache(maxsize=64)
+def _enumerator(degrees: tuple[tuple[int, ...], ...]) -> _Monomials:
+    return _Monomials(degrees)
+
+
+class _Monomials:
+    """Memoized tails: the exponents of ``degrees[start:]`` reaching a remaining target.
+
+    They are computed with an explicit stack, so no recursion depth grows with the number of
+    generators; the memo is shared by the blocks whose candidates use the same generators.
+    """
+
+    _LIMIT = 1 << 15  # memo entries kept per generator list
+
+    def __init__(self, degrees: tuple[tuple[int, ...], ...]):
+        self.degrees = degrees
+        self.supports = [[k for k, x in enumerate(deg) if x] for deg in degrees]
+        n = len(degrees)
+        # reach[start]: the coordinates that some generator from ``start`` on has in its support.
+        self.reach: list[frozenset] = [frozenset()] * (n + 1)
+        for i in range(n - 1, -1, -1):
+            self.reach[i] = self.reach[i + 1] | frozenset(self.supports[i])
+        self.memo: dict[tuple[int, tuple[int, ...]], list[tuple]] = {}
+
+    def tails(self, start: int, target: tuple[int, ...]) -> list[tuple]:
+        memo, n = self.memo, len(self.degrees)
+        if len(memo) > self._LIMIT:
+            memo.clear()
+        stack = [(start, target)]
+        while stack:
+            key = stack[-1]
+            if key in memo:
+                stack.pop()
+                continue
+            i, rest = key
+            if i == n or any(x and k not in self.reach[i] for k, x in enumerate(rest)):
+                memo[key] = [] if any(rest) else [()]
+                stack.pop()
+                continue
+            children = self._children(i, rest)
+            missing = [(i + 1, r) for _, r in children if (i + 1, r) not in memo]
+            if missing:
+                stack.extend(missing)
+                continue
+            memo[key] = [(e,) + tail for e, r in children for tail in memo[(i + 1, r)]]
+            stack.pop()
+        return memo[(start, target)]
+
+    def _children(self, i: int, target: tuple[int, ...]) -> list[tuple[int, tuple]]:
+        """``(e, target − e·deg)`` for every exponent ``e`` of generator ``i``, largest first."""
+        deg, support = self.degrees[i], self.supports[i]
+        top = min(target[k] // deg[k] for k in support) if support else 0
+        out = [(0, target)]
+        rest = list(target)
+        for e in range(1, top + 1):
+            for k in support:
+                rest[k] -= deg[k]
+            out.append((e, tuple(rest)))
+        out.reverse()
+        return out
 
 
 def swap_map(problem: Problem) -> tuple[np.ndarray, np.ndarray]:
     """Generator permutation and signs induced by exchanging the two dummies of ``skew``."""
-    i, j = problem.antisymmetric
-    images = [problem.permute_generator(g, {i: j, j: i}) for g in range(len(problem.generators))]
-    return np.array([k for k, _ in images]), np.array([s for _, s in images])
+    return problem.dummy_swap
 
 
 def _antisymmetric_classes(problem: Problem, monomials: np.ndarray) -> np.ndarray:
@@ -87,9 +138,8 @@ def _antisymmetric_classes(problem: Problem, monomials: np.ndarray) -> np.ndarra
         if image_key == key and sign == 1:
             continue  # m − swap(m) = 0
         keep.append(max(key, image_key))  # the earlier input in the first slot: p∧q
-    return np.array(sorted(set(keep), key=lambda k: keep.index(k)), dtype=np.int64).reshape(
-        -1, monomials.shape[1]
-    )
+    first_seen = list(dict.fromkeys(keep))
+    return np.array(first_seen, dtype=np.int64).reshape(-1, monomials.shape[1])
 
 
 # --- evaluation mod p --------------------------------------------------------------------------
@@ -110,23 +160,52 @@ def variable_slices(problem: Problem) -> list[slice]:
     return out
 
 
-def generator_values(problem: Problem, points: np.ndarray, p: int = PRIME) -> np.ndarray:
-    """Values mod ``p`` of every generator at every point: shape ``(generators, points)``."""
+def generator_values(
+    problem: Problem, points: np.ndarray, p: int = PRIME, degree: int | None = None
+) -> np.ndarray:
+    """Values mod ``p`` of every generator at every point: shape ``(generators, points)``.
+
+    With ``degree``, only the generators of input degree at most ``degree`` (the only ones a
+    block up to that degree can use) are evaluated; the rows of the others are 0.
+    """
+    gens = problem.generators
+    values = np.zeros((len(gens), len(points)), dtype=np.int64)
+    wanted = np.ones(len(gens), dtype=bool)
+    if degree is not None:
+        inputs = [i for i, v in enumerate(problem.variables) if v.role == "input"]
+        wanted = problem.generator_degrees[:, inputs].sum(axis=1) <= degree
+    by_kind: dict[str, list[int]] = {}
+    for k in np.flatnonzero(wanted).tolist():
+        by_kind.setdefault(gens[k].kind, []).append(k)
     slices = variable_slices(problem)
+    for k in by_kind.get("scalar", []):
+        values[k] = points[:, slices[gens[k].args[0]]][:, 0] % p
+    coords = _vector_coordinates(problem, points, slices) % p  # (variables, points, d)
     eta = np.array(problem.group.metric, dtype=np.int64) % p
-    values = np.zeros((len(problem.generators), len(points)), dtype=np.int64)
-    for k, g in enumerate(problem.generators):
-        if g.kind == "scalar":
-            values[k] = points[:, slices[g.args[0]]][:, 0] % p
-        elif g.kind == "dot":
-            a, b = points[:, slices[g.args[0]]], points[:, slices[g.args[1]]]
-            values[k] = (a * b % p * eta % p).sum(axis=1) % p
-        elif g.kind == "bracket":
-            cols = np.stack([points[:, slices[i]] for i in g.args], axis=2)
-            values[k] = det_mod(cols, p)
-        else:
-            values[k] = values[g.args[0]] * values[g.args[1]] % p
+    for chunk in _chunks(by_kind.get("dot", [])):
+        a, b = (coords[[gens[k].args[j] for k in chunk]] for j in (0, 1))
+        values[chunk] = (a * b % p * eta % p).sum(axis=2) % p
+    for chunk in _chunks(by_kind.get("bracket", [])):
+        args = np.array([gens[k].args for k in chunk])  # (brackets, d)
+        cols = coords[args].transpose(0, 2, 3, 1)  # (brackets, points, d, d): vectors as columns
+        values[chunk] = det_mod(cols, p)
+    for k in by_kind.get("product", []):  # factors come earlier and have lower degree
+        values[k] = values[gens[k].args[0]] * values[gens[k].args[1]] % p
     return values
+
+
+def _vector_coordinates(problem: Problem, points: np.ndarray, slices: list[slice]) -> np.ndarray:
+    """``(variables, points, d)``: the coordinates of each vector-like variable (0 for scalars)."""
+    d = problem.group.d
+    out = np.zeros((len(problem.variables), len(points), d), dtype=np.int64)
+    for i, v in enumerate(problem.variables):
+        if v.vector_like:
+            out[i] = points[:, slices[i]]
+    return out
+
+
+def _chunks(indices: list[int], size: int = 2048) -> list[list[int]]:
+    return [indices[k : k + size] for k in range(0, len(indices), size)]
 
 
 def swapped_points(problem: Problem, points: np.ndarray) -> np.ndarray:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .blocks import all_multidegrees, canonical, canonical_multidegrees, input_multidegree
+from .blocks import canonical_multidegrees, input_multidegree, multidegree_table
 from .counting import character_dimension
 from .errors import CountMismatchError, InvariantsError
 from .groups import Group
@@ -198,7 +198,7 @@ def verify(
     >>> [(d.degree, d.dimension, d.span) for d in r.degrees]
     [(0, 0, 0), (1, 2, 2), (2, 1, 1), (3, 6, 6)]
     """
-    problem = make_problem(group, inputs, output)
+    problem = make_problem(group, inputs, output, max_degree=check_degree(degree))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
     if progress is not None and not callable(progress):
@@ -221,6 +221,11 @@ def verify_problem(
     cross_check: bool = False,
 ) -> VerificationReport:
     """:func:`verify` for an already built :class:`~invariants.problem.Problem`."""
+    if problem.max_degree is not None and degree > problem.max_degree:
+        raise InvariantsError(
+            f"degree {degree} exceeds the problem's max_degree {problem.max_degree}: "
+            "generators of higher degree were left out"
+        )
     blocks = canonical_multidegrees(problem, degree)
     family, d = problem.group.family, problem.group.d
     types = [v.type for v in problem.variables]
@@ -233,9 +238,9 @@ def verify_problem(
     rng = np.random.default_rng(seed)
     margin = 4
     points = sample_points(problem, 2 * max(dims, default=0) + 2 * margin, rng)
-    values = generator_values(problem, points)
+    values = generator_values(problem, points, degree=degree)
     swapped = (
-        generator_values(problem, swapped_points(problem, points))
+        generator_values(problem, swapped_points(problem, points), degree=degree)
         if problem.antisymmetric is not None
         else None
     )
@@ -281,31 +286,24 @@ def _empty(beta, dim, cands) -> CanonicalBlock:
 
 def _report(problem, degree, canonical_blocks, points) -> VerificationReport:
     by_beta = {b.multidegree: b for b in canonical_blocks}
+    # multidegree_table runs by total degree, then descending lex over the variables, which are
+    # the inputs in order (dummies last, a translation origin left out): the order of the rows.
     blocks = []
-    for beta in all_multidegrees(problem, degree):
-        c = by_beta[canonical(problem, beta)]
-        blocks.append(
-            BlockResult(
-                multidegree=input_multidegree(problem, beta),
-                dimension=c.dimension,
-                span=c.span,
-                candidates=len(c.candidates),
-                relations=len(c.candidates) - c.span,
-            )
+    sums = [[0, 0, 0, 0] for _ in range(degree + 1)]
+    for _, rep, over_inputs in multidegree_table(problem, degree):
+        c = by_beta[rep]
+        row = BlockResult(
+            multidegree=over_inputs,
+            dimension=c.dimension,
+            span=c.span,
+            candidates=len(c.candidates),
+            relations=len(c.candidates) - c.span,
         )
-    blocks.sort(key=lambda b: (sum(b.multidegree), tuple(-k for k in b.multidegree)))
-    degrees = []
-    for t in range(degree + 1):
-        rows = [b for b in blocks if sum(b.multidegree) == t]
-        degrees.append(
-            DegreeResult(
-                degree=t,
-                dimension=sum(b.dimension for b in rows),
-                span=sum(b.span for b in rows),
-                candidates=sum(b.candidates for b in rows),
-                relations=sum(b.relations for b in rows),
-            )
-        )
+        blocks.append(row)
+        total = sums[sum(over_inputs)]
+        for k, x in enumerate((row.dimension, row.span, row.candidates, row.relations)):
+            total[k] += x
+    degrees = [DegreeResult(t, *sums[t]) for t in range(degree + 1)]
     return VerificationReport(
         problem, degree, tuple(blocks), tuple(degrees), canonical_blocks, points
     )

@@ -643,6 +643,20 @@ def test_generators_not_closed_under_symmetries() -> None:
     )
 
 
+def test_closure_is_checked_in_classes_of_more_than_two() -> None:
+    # Neighbour transpositions generate every permutation of a class: the checker looks at
+    # (v1 v2) and (v2 v3), which suffices, and catches a set closed under the first only.
+    v = _vectors("v1", "v2", "v3")
+    gens = [("dot", "v1", "v1"), ("dot", "v1", "v2"), ("dot", "v2", "v2")]  # nothing with v3
+    cert = certificate("O(2)", v, v, "scalar", 2, gens, [["v1", "v2", "v3"]])
+    assert _problems(cert)[:2] == (
+        "generator 1 'dot(v1,v2)': its image under swapping v2 and v3 is not a generator",
+        "generator 2 'dot(v2,v2)': its image under swapping v2 and v3 is not a generator",
+    )
+    closed = certificate("O(2)", v, v, "scalar", 2, _dots("v1", "v2", "v3"), [["v1", "v2", "v3"]])
+    assert check_certificate(closed).ok
+
+
 def test_malformed_generators() -> None:
     cert = copy.deepcopy(so3_three_vectors())
     gens = cert["generators"]
@@ -1041,10 +1055,10 @@ def test_product_chains_beyond_the_degree_limit_are_refused() -> None:
 
 def test_too_many_variables_are_refused(so2: dict) -> None:
     cert = copy.deepcopy(so2)
-    extra = [{"name": f"x{i}", "type": "vector"} for i in range(100)]
+    extra = [{"name": f"x{i}", "type": "vector"} for i in range(checker.MAX_VARIABLES)]
     cert["inputs"] += extra
     cert["variables"] += [dict(item, role="input", degree=None) for item in extra]
-    with pytest.raises(CertificateError, match="102 variables exceed the checker's limit of 100"):
+    with pytest.raises(CertificateError, match="1002 variables exceed the checker's limit of 1000"):
         check_certificate(cert)
 
 

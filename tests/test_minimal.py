@@ -208,7 +208,7 @@ def test_cli_incomplete_exits_1(capsys):
     "argv, message",
     [
         (["generators", "O(3)", "A:sym", "--degree", "3"], "--minimal and --degree K go together"),
-        (["verify", "O(3)", "A:sym"], "tensor inputs (A:sym) are supported by minimal"),
+        (["basis", "O(3)", "A:sym"], "tensor inputs (A:sym) are supported by minimal"),
         (["generators", "O(3)", "A:tensor(ij=ji=-ji)", "--minimal", "--degree", "2"], "vanish"),
         (["generators", "O(3)", "A:tensor(ijk=jik)", "--minimal", "--degree", "2"], "rank-2"),
         (["generators", "O(3)", "A:sym; m:scalar", "--minimal", "--degree", "2"], "'m'"),
