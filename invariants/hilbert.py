@@ -626,12 +626,16 @@ def _term(d: int, k: int, component: str, blocks, cycles, removal, output):
         return ring.from_dict({}), den
     top = max(max(key) for key in grouped)
     N, rden = _c_values(tuple(sorted(factors)), top, k)
+    products = {(): ring.from_dict({(0,) * k: 1})}  # Π_j N_{key_j}, built from prefixes
+
+    def product(key: tuple[int, ...]):
+        if key not in products:
+            products[key] = product(key[:-1]) * N[key[-1]]
+        return products[key]
+
     total = ring.from_dict({})
-    for key, c in grouped.items():
-        prod = c
-        for m in key:
-            prod = prod * N[m]
-        total = total + prod
+    for key, c in sorted(grouped.items()):
+        total = total + c * product(key)
     for b, mult in rden:
         den[b] += q * mult
     return z0 * total, den
@@ -753,14 +757,15 @@ def _layered_cover(req: dict[int, int]) -> tuple[int, ...]:
 
 
 #: Nodes visited at most in the search for a denominator with a non-negative numerator.
-SEARCH_LIMIT = 20_000
+SEARCH_LIMIT = 100_000
 
 
 def _nonnegative_cover(A: flint.fmpz_poly, req: dict[int, int]) -> tuple[int, ...] | None:
     """A multiset of ``K = max e_n`` degrees from the lcm-closure of the pole orders that
     covers ``req`` and leaves a non-negative numerator, with the least ``(Σ d_i, sorted
     tuple)`` found by a branch and bound of at most :data:`SEARCH_LIMIT` nodes (the optimum
-    when the search completes); ``None`` if it finds none.
+    when the search completes); ``None`` if it finds none. A first pass only uses degrees up to
+    twice the largest order, which finds a good bound quickly; the second pass allows them all.
 
     Degrees are chosen in increasing order. Factors ``1 − t^d`` chosen later have ``d ≥ D``, so
     the numerator's coefficients below the next degree ``D`` are final: a negative one prunes
@@ -784,13 +789,35 @@ def _nonnegative_cover(A: flint.fmpz_poly, req: dict[int, int]) -> tuple[int, ..
     best: list = [None]
     visited = [0]
 
-    def lower_bound(D: int, slots: int, need: dict[int, int]) -> int:
-        bound = slots * D
-        for n, r in need.items():
-            if r > 0:
-                multiple = -(-D // n) * n  # least multiple of n that is ≥ D
-                bound = max(bound, r * multiple + (slots - r) * D)
-        return bound
+    @cache
+    def separated(i: int, support: frozenset) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Orders ``costly`` with ``c ≥ D + Σ_{n costly, n|c} (n' − D)`` for every remaining
+        degree ``c`` (``n'`` the least multiple of ``n`` that is ``≥ D``), and orders
+        ``apart`` no two of which divide a common remaining degree; greedily, largest first."""
+        D = cands[i]
+        rest = cands[i:]
+        lift = {n: -(-D // n) * n - D for n in support}
+        costly: list[int] = []
+        for n in sorted(support, key=lambda n: (-lift[n], n)):
+            if lift[n] and all(
+                D + sum(lift[m] for m in costly + [n] if c % m == 0) <= c for c in rest
+            ):
+                costly.append(n)
+        apart: list[int] = []
+        for n in sorted(support, reverse=True):
+            if all(all(c % n or c % m for c in rest) for m in apart):
+                apart.append(n)
+        return tuple(costly), tuple(apart)
+
+    def feasible(i: int, slots: int, need: dict[int, int]) -> bool:
+        _, apart = separated(i, frozenset(n for n, r in need.items() if r > 0))
+        return sum(need[n] for n in apart) <= slots
+
+    def lower_bound(i: int, slots: int, need: dict[int, int]) -> int:
+        """Σ over the remaining slots: each costs ``D``, plus ``n' − D`` per costly order."""
+        D = cands[i]
+        costly, _ = separated(i, frozenset(n for n, r in need.items() if r > 0))
+        return slots * D + sum(need[n] * (-(-D // n) * n - D) for n in costly)
 
     def search(i: int, slots: int, S: list[int], chosen: tuple[int, ...], need, total) -> None:
         visited[0] += 1
@@ -806,12 +833,12 @@ def _nonnegative_cover(A: flint.fmpz_poly, req: dict[int, int]) -> tuple[int, ..
             if all(c >= 0 for c in P.coeffs()) and (best[0] is None or key < best[0]):
                 best[0] = key
             return
-        if i == len(cands) or max(need.values()) > slots:
+        if i == len(cands) or not feasible(i, slots, need):
             return
         D = cands[i]
         if any(c < 0 for c in S[cands[i - 1] if i else 0 : D]):  # final coefficients below D
             return
-        f = total + lower_bound(D, slots, need)
+        f = total + lower_bound(i, slots, need)
         if best[0] is not None and f > best[0][0]:
             return
         top = len(S)
@@ -822,12 +849,19 @@ def _nonnegative_cover(A: flint.fmpz_poly, req: dict[int, int]) -> tuple[int, ..
         for _ in range(most):  # multiply by 1 − t^D
             prev = states[-1]
             states.append(prev[:D] + [a - b for a, b in zip(prev[D:], prev)])
-        for m in range(most, -1, -1):
+        for m in range(most + 1):  # few small degrees first: coverage is found sooner
             covered = {n: r - (m if D % n == 0 else 0) for n, r in need.items()}
             search(i + 1, slots - m, states[m], chosen + (D,) * m, covered, total + m * D)
 
+    everything = cands
+    H = _series_quotient(A, B, everything[-1] + 1)
     with contextlib.suppress(_SearchExhausted):
-        search(0, K, _series_quotient(A, B, cands[-1] + 1), (), dict(req), 0)
+        for cap in (2 * orders[-1], everything[-1]):
+            cands = [c for c in everything if c <= cap]
+            if best[0] is not None:  # K − 1 other degrees of at least the smallest one
+                cands = [c for c in cands if c <= best[0][0] - (K - 1) * everything[0]]
+            separated.cache_clear()
+            search(0, K, H[: cands[-1] + 1], (), dict(req), 0)
     return None if best[0] is None else best[0][1]
 
 

@@ -59,7 +59,7 @@ def character_counts(family, d, types, output, degree):
     st.sampled_from(OUTPUT_TYPES),
 )
 def test_expansion_matches_character_counts(family, d, types, output):
-    degree = 8 if len(types) < 3 else 6
+    degree = 10 if len(types) < 3 else 7
     series = molien_series(f"{family}({d})", types, output=output)
     assert series.coefficients(degree + 1) == character_counts(family, d, types, output, degree)
 
@@ -359,3 +359,53 @@ def test_results_are_json_and_printable():
 def test_bad_input_raises(call):
     with pytest.raises(InvariantsError):
         call()
+
+
+def test_three_identical_atoms_and_one_more():
+    """E(3) with identical a, b, c and a fourth atom x: S_3 permutes the six squared distances
+    (free: three difference vectors in R³) by its action on the points."""
+    points = ["a", "b", "c", "x"]
+    edges = list(itertools.combinations(points, 2))
+    perms = []
+    for s in itertools.permutations("abc"):
+        image = dict(zip("abc", s), x="x")
+        perms.append({e: tuple(sorted((image[e[0]], image[e[1]]))) for e in edges})
+    h = hilbert_series("E(3)", "a,b,c,x:position", identical=["a,b,c"])
+    assert h.coefficients(13) == orbit_counts(edges, perms, lambda v: 2, 12)
+
+
+def multisets(candidates, k, budget, largest=None):
+    """Non-increasing ``k``-tuples from ``candidates`` with sum ``≤ budget``."""
+    if k == 0:
+        yield ()
+        return
+    for c in candidates:
+        if (largest is None or c <= largest) and c * k <= budget:
+            for rest in multisets(candidates, k - 1, budget - c, c):
+                yield (c,) + rest
+
+
+@pytest.mark.parametrize("n", [3, 4])
+def test_denominator_search_finds_the_least_degrees(n):
+    """No multiset of K degrees (from the lcm-closure of the pole orders) with a smaller
+    (Σ d_i, sorted tuple) gives a non-negative numerator over a multiple of the lowest-terms
+    denominator: brute force."""
+    names = ",".join(f"v{i}" for i in range(n))
+    h = hilbert_series("O(3)", f"{names}:vector", identical=[names])
+    num, den = sympy.fraction(sympy.cancel(h.expression(t)))
+    den = sympy.Poly(den, t)
+    K, total = len(h.denominator), sum(h.denominator)
+    orders = [
+        m for m in range(1, total + 1) if den.rem(sympy.Poly(sympy.cyclotomic_poly(m, t))).is_zero
+    ]
+    closure = {1}
+    for m in orders:
+        closure |= {sympy.ilcm(c, m) for c in closure}
+    candidates = sorted(c for c in closure if c <= total)
+    for cover in multisets(candidates, K, total):
+        cover = tuple(sorted(cover))
+        if (sum(cover), cover) >= (total, h.denominator):
+            continue
+        quotient, remainder = sympy.Poly(sympy.Mul(*[1 - t**d for d in cover]), t).div(den)
+        if remainder.is_zero:
+            assert min((sympy.Poly(num, t) * quotient).all_coeffs()) < 0, cover
