@@ -31,37 +31,45 @@ coordinate) or ``0``, so the integrand is ``Z_0(t) · P(z) · Π_j g(z_j)`` with
 ``P`` (Weyl density × ``χ_W`` × translation factor), a factor ``Z_0`` free of ``z`` and the same
 one-variable function for every coordinate,
 
-    g(z) = Π_k 1 / ((1 − a_k z^{ℓ_k}) (1 − a_k z^{−ℓ_k})),   a_k = ± t^{ℓ_k e_k} (a monomial).
+    g(z) = Π_k 1 / ((1 − a_k z^{ℓ_k}) (1 − a_k z^{−ℓ_k})),   a_k = ± t_k^{ℓ_k},
 
-Hence ``CT[P · Π_j g(z_j)] = Σ_μ P_μ Π_j c_{|μ_j|}`` with ``c_m = CT_z[z^m g(z)] = Σ_i γ_{i+m}
-γ_i``, where ``1/D(z) = Σ_i γ_i z^i`` and ``D(z) = Π_k (1 − a_k z^{ℓ_k})`` (the constant term in
-the ring of power series in ``t``, which is what the per-degree formula means). By partial
-fractions (Stanley, *Enumerative Combinatorics 1*, Thm 4.1.1) ``γ_i = Σ_ρ p_ρ(i) ρ^i`` for all
-``i ≥ 0`` (``ρ`` the inverse roots of ``D``, ``deg p_ρ < mult ρ``), so
-``β_i = γ_{i+m} γ_i = Σ q_v(i) v^i`` over products ``v = ρρ'`` with ``deg q_v ≤ μ_ρ + μ_{ρ'} − 2``,
-and the same theorem gives ``Σ_i β_i y^i = N_m(y) / R(y)`` with ``deg N_m < deg R`` for
+one factor per cycle (length ``ℓ_k``) of a vector field (grading variable ``t_k``). As
+``g(z) = g(1/z)``, ``CT[P · Π_j g(z_j)] = Σ_μ P_μ Π_j c_{|μ_j|}`` with ``c_m = CT_z[z^m g(z)] =
+Σ_i γ_{i+m} γ_i``, where ``1/D(z) = Σ_i γ_i z^i``, ``D(z) = Π_k (1 − a_k z^{ℓ_k})`` (the constant
+term in the ring of power series in ``t``, which is what the per-degree formula means). By
+partial fractions (Stanley, *Enumerative Combinatorics 1*, Thm 4.1.1) ``γ_i = Σ_ρ p_ρ(i) ρ^i``
+for all ``i ≥ 0`` (``ρ`` the inverse roots of ``D``, ``deg p_ρ < μ_ρ``, the multiplicity), so
+``β_i = γ_{i+m} γ_i = Σ_v q_v(i) v^i`` over products ``v = ρρ'`` with
+``deg q_v ≤ μ_ρ + μ_{ρ'} − 2``, and the same theorem gives ``Σ_i β_i y^i = N_m(y) / R(y)`` with a
+polynomial ``N_m`` of degree ``< deg R`` for
 
     R(y) = Π_{i ≤ j} (1 − ρ_i ρ_j y)                      (pairs of inverse roots, with repetition)
          = Π_{k<k'} (1 − a_k^{ℓ'/g} a_{k'}^{ℓ/g} y^{lcm(ℓ,ℓ')})^{gcd(ℓ,ℓ')} · Π_k W_k(y),
 
 ``W_k = (1 − a_k² y^ℓ)^{(ℓ+1)/2}`` for odd ``ℓ`` and ``(1 − a_k² y^ℓ)^{ℓ/2} (1 − a_k y^{ℓ/2})``
 for even ``ℓ`` (the exponent of each ``1 − v y`` in ``R`` is at least ``μ_ρ + μ_{ρ'} − 1``,
-since ``μμ' ≥ μ + μ' − 1`` and ``μ(μ+1)/2 ≥ 2μ − 1``). So the polynomial ``N_m`` is the first
-``deg R`` terms of the product of the series with ``R``: finitely many exact integer
-coefficients determine ``c_m = N_m(1) / R(1)`` in all degrees — no truncation error, no guessed
-bound. (``R(1) = Res_z(D(z), z^L D(1/z))`` up to squares: the poles are those of the residues
-of the Molien–Weyl integral at the poles inside the unit circle, ``z^{ℓ_k} = a_k``.) The sum
-over components and permutations is then exact rational-function arithmetic over ``Z``
-(python-flint), and the result is brought to lowest terms by dividing out cyclotomic factors.
+since ``μμ' ≥ μ + μ' − 1`` and ``μ(μ+1)/2 ≥ 2μ − 1``). So ``N_m`` is the product of the first
+``deg R`` terms of the series with ``R``, truncated: finitely many exact integer coefficients
+determine ``c_m = N_m(1) / R(1)`` in all degrees — no truncation error, no guessed bound. (The
+coefficient of ``y^i`` has ``t``-degree ``≥ 2i + m``, so ``y = 1`` is a substitution of power
+series in ``t``. The zeros of ``R(1)`` are those of the resultant ``Res_z(D(z), z^L D(1/z)) =
+±Π_{i,j} (1 − ρ_i ρ_j)``, where a pole of the integrand inside the unit circle, ``z^{ℓ_k} = a_k``,
+meets one outside: the poles of the Molien–Weyl residues.) The sum over components and
+permutations is exact arithmetic on integer polynomials (python-flint) over a common
+denominator, and the result is brought to lowest terms by dividing out cyclotomic factors.
 
 **The reduced form.** ``H = A/B`` in lowest terms, ``B(0) = 1``, is a product of cyclotomic
 polynomials ``Φ_n^{e_n}`` (with ``1 − t`` for ``Φ_1``); ``K = max e_n`` (``= e_1``, the order of
 the pole at ``t = 1``, i.e. the Krull dimension, for a series with non-negative coefficients).
 The series is written ``P(t) / Π_{i=1}^K (1 − t^{d_i})`` with exactly ``K`` factors whose product
-``B`` divides, choosing the ``d_i`` with the least ``Σ d_i`` for which ``P`` has non-negative
-coefficients (the form a homogeneous system of parameters gives a Cohen–Macaulay ring), among
-those the lexicographically least sorted tuple; if no such choice exists within a small search,
-the least ``Σ d_i`` overall. ``P`` is then unique.
+``B`` divides, the ``d_i`` taken from the lcm-closure of the orders ``n``: the least
+``(Σ d_i, sorted tuple)`` for which ``P`` has non-negative coefficients (the form that the
+degrees of a homogeneous system of parameters give a Cohen–Macaulay ring), as found by a branch
+and bound of at most :data:`SEARCH_LIMIT` nodes (the optimum when it completes); if it finds none
+(e.g. a module of covariants that is not Cohen–Macaulay), Normaliz's layered denominator
+``d_i = lcm{n : e_n ≥ i}``. ``P = A · Π (1 − t^{d_i}) / B`` is then determined. Multigraded
+series are reduced the same way in each primitive monomial direction ``t^β`` (factors
+``Φ_n(t^β)``), with the layered denominator.
 
 >>> print(hilbert_series("SO(3)", "p,q,r:vector"))
 (1 + t^3)/(1 - t^2)^6
@@ -382,14 +390,14 @@ def _parse_identical(identical, ins: tuple[Input, ...]) -> list[list[tuple[int, 
         types = [tuple(ins[i].type for i in p) for p in particles]
         if any(t != types[0] for t in types):
             raise InvariantsError(
-                f"identical: the particles {particles_names(particles, ins)} do not have the same "
+                f"identical: the particles {_particle_names(particles, ins)} do not have the same "
                 "field types in the same order"
             )
         classes.append(particles)
     return classes
 
 
-def particles_names(particles, ins) -> str:
+def _particle_names(particles, ins) -> str:
     return "; ".join(",".join(ins[i].name for i in p) for p in particles)
 
 
@@ -402,7 +410,7 @@ def _translate(g: Group, blocks, positions, names, multigraded, ins=None):
     """
     var = {}
     out_names: list[str] = []
-    removal: tuple[int, ...] = ()
+    remove = False
     flat = [(b, i) for b, (_, f) in enumerate(blocks) for i in range(len(f))]
     skip = set()
     if g.translations and positions:
@@ -421,7 +429,7 @@ def _translate(g: Group, blocks, positions, names, multigraded, ins=None):
                 "use the standard grading"
             )
         else:
-            removal = ("position",)
+            remove = True
     for k, (b, i) in enumerate(flat):
         if (b, i) in skip:
             continue
@@ -438,8 +446,7 @@ def _translate(g: Group, blocks, positions, names, multigraded, ins=None):
         )
         if fs:
             spec_blocks.append((n, fs))
-    if removal:
-        removal = (var[positions[0]],)
+    removal = (var[positions[0]],) if remove else ()
     return tuple(spec_blocks), removal, tuple(out_names)
 
 
@@ -711,13 +718,15 @@ def _series(family: str, d: int, k: int, blocks, removal, output):
 
 
 def _result(g: Group, blocks, removal, output, names, multigraded):
-    k = len(names)
-    if k == 0:  # no variables at all: the constants, or nothing
-        k = 1
-    numer, den = _series(g.family, g.d, k, blocks, removal, output)
+    if not names:  # no variables left (one position under translations): constants or nothing
+        h = _univariate_result(*_series(g.family, g.d, 1, blocks, removal, output))
+        if not multigraded:
+            return h
+        return MultigradedHilbertSeries((), (((), h.numerator[0]),) if h.numerator else (), ())
+    numer, den = _series(g.family, g.d, len(names), blocks, removal, output)
     if not multigraded:
         return _univariate_result(numer, den)
-    return _multigraded_result(numer, den, names, k)
+    return _multigraded_result(numer, den, names, len(names))
 
 
 # --- the reduced form --------------------------------------------------------------------------
