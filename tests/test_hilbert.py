@@ -409,3 +409,20 @@ def test_denominator_search_finds_the_least_degrees(n):
         quotient, remainder = sympy.Poly(sympy.Mul(*[1 - t**d for d in cover]), t).div(den)
         if remainder.is_zero:
             assert min((sympy.Poly(num, t) * quotient).all_coeffs()) < 0, cover
+
+
+@pytest.mark.parametrize(
+    "group, inputs",
+    [("E(3)", "x1,x2,x3:position; v:vector; m:pseudoscalar"), ("SO(2)", "p:vector; x:position")],
+)
+def test_multigraded_variables_are_the_problems_variables(group, inputs):
+    """One grading variable per variable of ``make_problem`` (differences of positions)."""
+    from invariants.problem import make_problem
+
+    multi = hilbert_series(group, inputs, multigraded=True)
+    names = [v.name for v in make_problem(group, inputs).variables]
+    assert multi.variables == tuple(f"t_({n})" if "-" in n else f"t_{n}" for n in names)
+    types = [v.type for v in make_problem(group, inputs).variables]
+    family, d = make_problem(group, inputs).group.family, make_problem(group, inputs).group.d
+    for beta in itertools.product(range(3), repeat=len(types)):
+        assert multi.coefficient(beta) == character_dimension(family, d, types, beta)
