@@ -15,6 +15,7 @@ from .errors import InvariantsError
 from .fitting import FittedModel, fit, fit_cv
 from .generators import ScalarGenerator, generators
 from .groups import Group, parse_group
+from .hilbert import hilbert_series
 from .inputs import Input, parse_inputs
 from .kernels import compile_kernel, export_module
 from .minimal import MinimalGenerators, minimal_generators
@@ -66,6 +67,7 @@ __all__ = [
     "MinimalGenerators",
     "minimal_generators",
     "generators",
+    "hilbert_series",
     "parse_group",
     "parse_inputs",
     "verify",

@@ -82,6 +82,22 @@ def _parser() -> argparse.ArgumentParser:
     rel.add_argument("--limit", type=int, default=10, help="at most this many (default 10)")
     rel.add_argument("--json", action="store_true", help="print JSON")
 
+    hil = sub.add_parser("hilbert", help="the Hilbert series in closed form (exact)")
+    hil.add_argument("group", help="e.g. 'SO(3)'")
+    hil.add_argument("inputs", help="e.g. 'p,q,r,s:vector'")
+    hil.add_argument("--output", default="scalar", choices=OUTPUT_TYPES)
+    hil.add_argument(
+        "--identical",
+        action="append",
+        default=[],
+        metavar="NAMES",
+        help="interchangeable inputs, e.g. 'p,q,r,s' (G × S_4); particles with several fields "
+        "as 'x1,m1;x2,m2'; repeat for several classes",
+    )
+    hil.add_argument("--multigraded", action="store_true", help="one variable per input")
+    hil.add_argument("--terms", type=int, default=12, help="series coefficients shown (12)")
+    hil.add_argument("--json", action="store_true", help="print JSON")
+
     chk = sub.add_parser("check", help="re-check a certificate independently")
     chk.add_argument("certificate", help="a certificate file written by 'verify --certificate'")
     chk.add_argument("--json", action="store_true", help="print the result as a JSON object")
@@ -125,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             return _basis(args)
         if args.command == "relations":
             return _relations(args)
+        if args.command == "hilbert":
+            return _hilbert(args)
         if args.command == "export":
             return _export(args)
         return _check(args)
@@ -228,6 +246,23 @@ def _minimal(args) -> int:
             "d <= 5 only)"
         )
     return 1
+
+
+def _hilbert(args) -> int:
+    from .hilbert import hilbert_series
+
+    identical = [c.split(";") if ";" in c else c for c in args.identical]
+    series = hilbert_series(
+        args.group, args.inputs, args.output, identical=identical, multigraded=args.multigraded
+    )
+    if args.json:
+        print(json.dumps(series.as_dict(), ensure_ascii=False))
+        return 0
+    print(series)
+    if not args.multigraded:
+        coeffs = series.coefficients(args.terms)
+        print(f"= {' + '.join(f'{c} t^{k}' for k, c in enumerate(coeffs) if c)} + …")
+    return 0
 
 
 def _relations(args) -> int:

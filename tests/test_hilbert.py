@@ -426,3 +426,24 @@ def test_multigraded_variables_are_the_problems_variables(group, inputs):
     family, d = make_problem(group, inputs).group.family, make_problem(group, inputs).group.d
     for beta in itertools.product(range(3), repeat=len(types)):
         assert multi.coefficient(beta) == character_dimension(family, d, types, beta)
+
+
+def test_cli_hilbert(capsys):
+    import json
+
+    from invariants.verify import verify
+    from tests.conftest import run
+
+    code, out, _ = run(capsys, "hilbert", "SO(3)", "p,q,r:vector", "--json")
+    data = json.loads(out)
+    assert code == 0 and data == {"numerator": [1, 0, 0, 1], "denominator": [2] * 6}
+    code, out, _ = run(capsys, "hilbert", "SO(3)", "p,q,r,s:vector", "--terms", "9")
+    report = verify("SO(3)", "p,q,r,s:vector", degree=8)  # the other count: characters + span
+    expected = [d.dimension for d in report.degrees]
+    shown = out.splitlines()[1].removeprefix("= ").removesuffix(" + …").split(" + ")
+    got = {int(term.split(" t^")[1]): int(term.split(" t^")[0]) for term in shown}
+    assert [got.get(k, 0) for k in range(9)] == expected
+    code, out, _ = run(capsys, "hilbert", "O(3)", "p,q,r,s:vector", "--identical", "p,q,r,s")
+    assert code == 0 and out.startswith("(1 + t^4 + 5 t^6")
+    code, _, err = run(capsys, "hilbert", "O(3)", "p:vector", "--identical", "p,q")
+    assert code == 2 and "'q' is not an input" in err
