@@ -975,6 +975,17 @@ def _evaluate(data: dict, group: Group, problems: list[str], gens_ok: bool) -> t
     return values, generator_values(data, data["generators"], group, swapped)
 
 
+def _partial_problem(data: dict) -> str:
+    """A file an interrupted ``verify --certificate`` left: not a proof (yet)."""
+    if data["partial"] is not True:
+        raise CertificateError("wrong type of key 'partial': expected true (or no key)")
+    total = len(canonical_multidegrees(data))
+    return (
+        f"partial certificate: {len(data['blocks'])} of {total} blocks, written by an "
+        "interrupted run; finish it with `invariants verify ... --resume FILE`"
+    )
+
+
 def check_certificate(cert: dict | str | os.PathLike) -> CheckResult:
     """Re-check a certificate (a dict, JSON text, or a path to a JSON file).
 
@@ -999,6 +1010,8 @@ def check_certificate(cert: dict | str | os.PathLike) -> CheckResult:
     """
     data = load_certificate(cert)
     group = validate_structure(data)
+    if data.get("partial", False) is not False:
+        return CheckResult(False, (_partial_problem(data),), 0)
     problems, fatal = _header_problems(data, group)
     if fatal:
         return CheckResult(False, tuple(problems), 0)
