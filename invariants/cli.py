@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -55,6 +56,30 @@ def _parser() -> argparse.ArgumentParser:
         help="also count every block by linear constraints mod p and compare",
     )
     ver.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ver.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: all cores; 1: in this process; small runs always are)",
+    )
+    ver.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the blocks on a Dask cluster, e.g. tcp://host:8786 (needs invariants[dask])",
+    )
+    ver.add_argument(
+        "--resume",
+        metavar="FILE",
+        help="continue an interrupted run from its partial certificate (written by "
+        "--certificate); the certificate is completed in FILE unless --certificate says where",
+    )
+    ver.add_argument(
+        "--max-block-memory",
+        type=float,
+        default=8.0,
+        metavar="GIB",
+        help="refuse to start if a block would need more memory than this (default 8 GiB)",
+    )
 
     chk = sub.add_parser("check", help="re-check a certificate independently")
     chk.add_argument("certificate", help="a certificate file written by 'verify --certificate'")
@@ -138,42 +163,79 @@ def _generators(args) -> int:
 
 
 class _ProgressBar:
-    def __init__(self, label: str):
-        self.label = label
-        self.start = time.monotonic()
+    """Progress on stderr (tqdm): a bar for counting, then one for spanning whose ETA is
+    weighted by each block's estimated work (large blocks go first)."""
 
-    def __call__(self, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        elapsed = time.monotonic() - self.start
-        print(
-            f"\r{self.label} [{bar}] {done}/{total} blocks {elapsed:5.1f}s",
-            end="",
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, phase: str, work: float, blocks: int, done: int) -> None:
+        from tqdm import tqdm
+
+        class Bar(tqdm):
+            monitor_interval = 0  # no monitor thread: worker processes can be forked safely
+            blocks = ""
+
+            @property
+            def format_dict(self):
+                return {**super().format_dict, "blocks": self.blocks}
+
+        self.close()
+        self.done, self.total = done, blocks
+        self.bar = Bar(
+            total=max(work, 1e-9),
+            desc=f"{phase:>8}",
             file=sys.stderr,
-            flush=True,
+            bar_format="{desc} {percentage:3.0f}%|{bar}| {blocks} blocks [{elapsed}<{remaining}]",
+            dynamic_ncols=True,
         )
-        if done == total:
-            print(file=sys.stderr)
+        self.bar.blocks = f"{done}/{blocks}"
+
+    def advance(self, work: float, blocks: int) -> None:
+        self.done += blocks
+        self.bar.blocks = f"{self.done}/{self.total}"
+        self.bar.update(work)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 def _verify(args) -> int:
-    from .certificate import make_certificate, write_certificate
     from .verify import verify
 
+    if args.jobs is not None and args.jobs < 1:
+        raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")
+    if not args.max_block_memory > 0:
+        raise InvariantsError(f"--max-block-memory must be positive, got {args.max_block_memory}")
+    certificate = args.certificate or args.resume
     show = not args.no_progress and sys.stderr.isatty()
-    progress = _ProgressBar("verifying") if show else None
-    report = verify(
-        args.group,
-        args.inputs,
-        output=args.output,
-        degree=args.degree,
-        seed=args.seed,
-        progress=progress,
-        cross_check=args.cross_check,
-    )
-    if args.certificate:
-        write_certificate(make_certificate(report), args.certificate)
+    started = time.time()
+    try:
+        report = verify(
+            args.group,
+            args.inputs,
+            output=args.output,
+            degree=args.degree,
+            seed=args.seed,
+            progress=_ProgressBar() if show else None,
+            cross_check=args.cross_check,
+            executor="serial" if args.jobs == 1 and not args.scheduler else "auto",
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            checkpoint=certificate,
+            resume=args.resume,
+            max_block_bytes=int(args.max_block_memory * 2**30),
+        )
+    except KeyboardInterrupt:
+        if certificate and os.path.exists(certificate) and os.path.getmtime(certificate) >= started:
+            print(
+                f"\ninvariants: finished blocks saved in {certificate}; continue with "
+                f"--resume {certificate}",
+                file=sys.stderr,
+            )
+        raise
     if args.json:
         print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
         return 0 if report.complete else 1
@@ -218,8 +280,8 @@ def _verify(args) -> int:
         else "INCOMPLETE: some blocks are not spanned"
     )
     print(f"\n{verdict}")
-    if args.certificate:
-        print(f"certificate written to {args.certificate}")
+    if certificate:
+        print(f"certificate written to {certificate}")
     return 0 if report.complete else 1
 
 
