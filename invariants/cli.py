@@ -231,10 +231,11 @@ def _verify(args) -> int:
     except KeyboardInterrupt:
         if certificate and os.path.exists(certificate) and os.path.getmtime(certificate) >= started:
             print(
-                f"\ninvariants: finished blocks saved in {certificate}; continue with "
-                f"--resume {certificate}",
+                f"\ninvariants: interrupted; the finished blocks are in {certificate}: continue "
+                f"with --resume {certificate}",
                 file=sys.stderr,
             )
+            return 130
         raise
     if args.json:
         print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
