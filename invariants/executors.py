@@ -242,5 +242,11 @@ def _dask_run(distributed, client, fn: Task, shared: Any, tasks: Sequence[Any]):
     try:
         for future, result in distributed.as_completed(futures, with_results=True):
             yield index[future.key], result
+    except distributed.KilledWorker:
+        raise InvariantsError(
+            "Dask workers died (killed, or out of memory?) on the same task several times; use "
+            "workers with more memory or a smaller max_block_bytes, and resume from the partial "
+            "certificate"
+        ) from None
     finally:
         client.cancel(futures + [data])
