@@ -269,39 +269,56 @@ def verify_problem(
     check_executor(executor)
     jobs = check_jobs(jobs)
     reporter = _reporter(progress)
-    blocks = canonical_multidegrees(problem, degree)
-    dims = _dimensions(problem, degree, blocks, reporter)
-    if cross_check:
-        _cross_check(problem, blocks, dims)
-    rng = np.random.default_rng(seed)
-    points = sample_points(problem, 2 * max(dims, default=0) + 2 * MARGIN, rng)
-    finished = {}
-    if resume is not None:
-        finished = load_finished(
-            resume, problem, degree, dict(zip(blocks, dims)), points, PRIME, seed
-        )
-    todo = [(beta, dim) for beta, dim in zip(blocks, dims) if beta not in finished]
-    costs = block_costs(problem, [b for b, _ in todo], [d for _, d in todo], len(points))
-    check_memory(problem, costs, max_block_bytes)
-    groups = make_tasks(costs, jobs)
-    tasks = [tuple(todo[i] for i in group) for group in groups]
-    work = [sum(costs[i].seconds for i in group) for group in groups]
-    saver = None
-    if checkpoint is not None:
-        every = CHECKPOINT_SECONDS if checkpoint_every is None else checkpoint_every
-        saver = Checkpoint(checkpoint, problem, degree, blocks, points, PRIME, seed, every)
-    reporter.start("spanning", sum(work), len(blocks), len(finished))
     try:
-        shared = _Shared(problem, points, PRIME)
+        blocks = canonical_multidegrees(problem, degree)
+        dims = _dimensions(problem, degree, blocks, reporter)
+        if cross_check:
+            _cross_check(problem, blocks, dims)
+        rng = np.random.default_rng(seed)
+        points = sample_points(problem, 2 * max(dims, default=0) + 2 * MARGIN, rng)
+        finished = {}
+        if resume is not None:
+            counts = dict(zip(blocks, dims))
+            finished = load_finished(resume, problem, degree, counts, points, PRIME, seed)
+        tasks, work = _plan(problem, blocks, dims, finished, len(points), jobs, max_block_bytes)
+        saver = None
+        if checkpoint is not None:
+            every = CHECKPOINT_SECONDS if checkpoint_every is None else checkpoint_every
+            saver = Checkpoint(checkpoint, problem, degree, blocks, points, PRIME, seed, every)
+        reporter.start("spanning", sum(work), len(blocks), len(finished))
         runs = run_tasks(
             _verify_task,
-            shared,
+            _Shared(problem, points, PRIME),
             tasks,
             executor=_choose(executor, work, jobs, scheduler),
             jobs=jobs,
             scheduler=scheduler,
         )
-        with closing(runs):
+        _collect(runs, work, finished, reporter, saver)
+    finally:
+        reporter.close()
+    report = _report(problem, degree, tuple(finished[beta] for beta in blocks), points)
+    if saver is not None:
+        saver.finish(report)
+    return report
+
+
+def _plan(problem, blocks, dims, finished, n_points: int, jobs: int, max_block_bytes):
+    """The blocks still to compute, grouped into tasks (largest first), and each task's
+    estimated seconds; raises if a block would exceed the memory limit."""
+    todo = [(beta, dim) for beta, dim in zip(blocks, dims) if beta not in finished]
+    costs = block_costs(problem, [b for b, _ in todo], [d for _, d in todo], n_points)
+    check_memory(problem, costs, max_block_bytes)
+    groups = make_tasks(costs, jobs)
+    tasks = [tuple(todo[i] for i in group) for group in groups]
+    work = [sum(costs[i].seconds for i in group) for group in groups]
+    return tasks, work
+
+
+def _collect(runs, work, finished: dict, reporter, saver) -> None:
+    """Take the results as they come; on any interruption keep what is done, for resume."""
+    try:
+        with closing(runs):  # closing stops the workers, whatever happens here
             for i, results in runs:
                 for block in results:
                     finished[block.multidegree] = block
@@ -310,14 +327,8 @@ def verify_problem(
                     saver.update(finished)
     except BaseException:
         if saver is not None and len(finished) > saver.flushed:
-            saver.flush(finished)  # what is done is kept, for resume
+            saver.flush(finished)
         raise
-    finally:
-        reporter.close()
-    report = _report(problem, degree, tuple(finished[beta] for beta in blocks), points)
-    if saver is not None:
-        saver.finish(report)
-    return report
 
 
 def verify_block(
