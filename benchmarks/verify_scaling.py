@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -151,12 +152,15 @@ def executors(quick: bool) -> None:
     cases = [("SO(3)", 4, 10), ("SO(3)", 4, 16), ("O(3)", 6, 10)]
     if not quick:
         cases = [("SO(3)", 4, 14), ("SO(3)", 4, 20), ("O(3)", 8, 12), ("SO(3)", 4, 24)]
-    runs = {}
+    print(f"(load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    runs, cpu = {}, {}
     for group, n, k in cases:  # before the cluster: its threads would rule out fork
-        runs[group, n, k] = [
-            timed(verify, group, vectors(n), degree=k, executor="serial"),
-            timed(verify, group, vectors(n), degree=k, executor="processes", jobs=2),
-        ]
+        c0, w0 = time.process_time(), _children_cpu()
+        serial = timed(verify, group, vectors(n), degree=k, executor="serial")
+        c1 = time.process_time()
+        procs = timed(verify, group, vectors(n), degree=k, executor="processes", jobs=2)
+        cpu[group, n, k] = (c1 - c0, _children_cpu() - w0 + time.process_time() - c1)
+        runs[group, n, k] = [serial, procs]
     start = time.perf_counter()
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -168,17 +172,25 @@ def executors(quick: bool) -> None:
         runs[group, n, k].append(timed(verify, group, vectors(n), degree=k, executor=client))
     client.close()
     cluster.close()
-    head = f"{'case':>24} {'blocks':>7} {'serial':>8} {'jobs=2':>8} {'dask':>8} {'speed-up':>17}"
+    head = (
+        f"{'case':>24} {'blocks':>7} {'serial':>8} {'jobs=2':>8} {'dask':>8} {'speed-up':>17} "
+        f"{'CPU serial / jobs=2':>20}"
+    )
     print(head + "\n" + "-" * len(head))
     for (group, n, k), [(serial, ts), (procs, tp), (dask, td)] in runs.items():
         same = json.dumps(serial.certificate()) == json.dumps(procs.certificate())
         same &= json.dumps(serial.certificate()) == json.dumps(dask.certificate())
+        c_serial, c_procs = cpu[group, n, k]
         print(
             f"{group:>7} {n} vectors deg {k:>2}: {len(serial.canonical):>7} {ts:>7.2f}s "
-            f"{tp:>7.2f}s {td:>7.2f}s   x{ts / tp:.2f} / x{ts / td:.2f}"
-            + ("" if same else "   CERTIFICATES DIFFER")
+            f"{tp:>7.2f}s {td:>7.2f}s   x{ts / tp:.2f} / x{ts / td:.2f} "
+            f"{c_serial:>9.2f}s / {c_procs:.2f}s" + ("" if same else "   CERTIFICATES DIFFER")
         )
-    print("(speed-up: serial time / jobs=2 time, serial time / Dask time; certificates equal)")
+    print(
+        f"(load average after: {os.getloadavg()[0]:.1f}. speed-up: serial time / jobs=2 time, "
+        "serial time / Dask time. CPU: seconds of\n this process, and of this process and its "
+        "workers. Certificates equal in every case.)"
+    )
     if quick:
         return
     print("\n== largest degree verified within 60 s with jobs=2: SO(3), 4 vectors, scalar ==")
@@ -190,6 +202,11 @@ def executors(quick: bool) -> None:
         best = (k, t)
         k += 1
     print(f"  SO(3) 4 vectors scalar: degree {best[0]} in {best[1]:.1f} s (jobs=2)")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def memory(quick: bool) -> None:
