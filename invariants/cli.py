@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 
@@ -202,6 +203,10 @@ class _ProgressBar:
             self.bar = None
 
 
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def _verify(args) -> int:
     from .verify import verify
 
@@ -212,6 +217,7 @@ def _verify(args) -> int:
     certificate = args.certificate or args.resume
     show = not args.no_progress and sys.stderr.isatty()
     started = time.time()
+    stop = signal.signal(signal.SIGTERM, _terminate)  # a batch system's kill: as Ctrl-C
     try:
         report = verify(
             args.group,
@@ -237,6 +243,8 @@ def _verify(args) -> int:
             )
             return 130
         raise
+    finally:
+        signal.signal(signal.SIGTERM, stop)
     if args.json:
         print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
         return 0 if report.complete else 1

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -115,10 +116,19 @@ _SHARED: Any = None
 
 
 def _init_worker(shared: Any) -> None:
-    """Runs once in every worker: keep ``shared``; leave Ctrl-C to the parent, which stops us."""
+    """Runs once in every worker: keep ``shared``; leave Ctrl-C to the parent, which stops us;
+    exit if the parent dies without stopping us (SIGKILL, SIGTERM), instead of waiting forever
+    on a queue whose other end forked workers keep open."""
     global _SHARED
     _SHARED = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_with_parent(parent: int, every: float = 0.5) -> None:
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 def _call_in_worker(fn: Task, task: Any) -> Any:

@@ -313,7 +313,8 @@ def test_a_killed_run_resumes_to_the_same_certificate(tmp_path, capsys):
     assert path.read_bytes() == fresh.read_bytes()
 
 
-def test_ctrl_c_on_the_cli_stops_the_workers_and_keeps_the_blocks(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_ctrl_c_on_the_cli_stops_the_workers_and_keeps_the_blocks(tmp_path, sig):
     path = tmp_path / "ctrl-c.json"
     script = textwrap.dedent(
         f"""
@@ -329,7 +330,7 @@ def test_ctrl_c_on_the_cli_stops_the_workers_and_keeps_the_blocks(tmp_path):
         [sys.executable, "-c", script], cwd=ROOT, stderr=subprocess.PIPE, text=True
     )
     _wait_for_partial(path, proc)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert err.endswith(
@@ -338,6 +339,26 @@ def test_ctrl_c_on_the_cli_stops_the_workers_and_keeps_the_blocks(tmp_path):
     assert "Traceback" not in err
     assert _processes_mentioning(str(path)) == []
     assert json.loads(path.read_text())["partial"] is True
+
+
+def test_workers_exit_when_their_parent_is_killed(tmp_path):
+    path = tmp_path / "orphans.json"
+    script = textwrap.dedent(
+        f"""
+        from invariants import verify
+        verify("SO(3)", "a,b,c,e:vector", degree=18, executor="processes", jobs=2,
+               checkpoint={str(path)!r}, checkpoint_every=0.0)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    _wait_for_partial(path, proc)
+    assert len(_processes_mentioning(str(path))) == 3  # the run and its two workers
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    end = time.monotonic() + 10
+    while _processes_mentioning(str(path)) and time.monotonic() < end:
+        time.sleep(0.05)
+    assert _processes_mentioning(str(path)) == []
 
 
 def test_resume_refuses_another_run(tmp_path, capsys):
