@@ -2,6 +2,8 @@
 
 Prints, in one run:
 
+Sections 1-3 run serially (one core), as before executors existed.
+
 1. ``verify("SO(3)", 4 vectors, degree 10)`` against a baseline measured in the same run: the same
    check without the permutation-symmetry reduction and with a pure-Python Gaussian elimination
    mod p in place of FLINT (the "straightforward" implementation), as a ratio;
@@ -48,6 +50,11 @@ def clear_caches() -> None:
     import invariants
 
     invariants.clear_caches()
+
+
+def serial(*args, **kwargs):
+    """Sections 1-3 measure one core: the algorithm, not the executors (section 4)."""
+    return verify(*args, executor="serial", **kwargs)
 
 
 def timed(fn, *args, **kwargs):
@@ -97,7 +104,7 @@ def baseline_verify(group: str, spec: str, degree: int) -> bool:
 def main(quick: bool) -> None:
     print("== verify SO(3), 4 vectors, degree 10: ours vs baseline (same run) ==")
     deg = 8 if quick else 10
-    ours = min(timed(verify, "SO(3)", "a,b,c,e:vector", degree=deg)[1] for _ in range(3))
+    ours = min(timed(serial, "SO(3)", "a,b,c,e:vector", degree=deg)[1] for _ in range(3))
     ok, base = timed(baseline_verify, "SO(3)", "a,b,c,e:vector", deg)
     print(
         f"degree {deg}: ours {ours:.3f} s, baseline {base:.3f} s (complete={ok}), "
@@ -107,7 +114,7 @@ def main(quick: bool) -> None:
     print("\n== time vs degree: SO(3), 4 vectors, scalar output ==")
     print(f"{'degree':>6} {'seconds':>9} {'dimension':>10} {'candidates':>11}")
     for k in range(4, 11 if quick else 17, 2):
-        r, t = timed(verify, "SO(3)", "a,b,c,e:vector", degree=k)
+        r, t = timed(serial, "SO(3)", "a,b,c,e:vector", degree=k)
         print(
             f"{k:>6} {t:>9.3f} {sum(x.dimension for x in r.degrees):>10} "
             f"{sum(x.candidates for x in r.degrees):>11}"
@@ -117,17 +124,17 @@ def main(quick: bool) -> None:
     print(f"{'vectors':>7} {'seconds':>9} {'blocks':>8}")
     for n in range(2, 7 if quick else 9):
         spec = ",".join(f"v{i}" for i in range(n)) + ":vector"
-        r, t = timed(verify, "SO(3)", spec, degree=8)
+        r, t = timed(serial, "SO(3)", spec, degree=8)
         print(f"{n:>7} {t:>9.3f} {len(r.blocks):>8}")
 
-    print("\n== largest degree verified within 60 s (scalar / vector output) ==")
+    print("\n== largest degree verified within 60 s, serial (scalar / vector output) ==")
     cases = [("SO(3)", 4), ("SO(3)", 6), ("O(3)", 6), ("O(1,3)", 5), ("SO(5)", 5)]
     for group, n in cases[: 2 if quick else None]:
         spec = ",".join(f"v{i}" for i in range(n)) + ":vector"
         for output in ("scalar", "vector"):
             best, k = None, 2
             while True:
-                r, t = timed(verify, group, spec, output=output, degree=k)
+                r, t = timed(serial, group, spec, output=output, degree=k)
                 if t > 60 or not r.complete:
                     break
                 best = (k, t)
@@ -156,11 +163,11 @@ def executors(quick: bool) -> None:
     runs, cpu = {}, {}
     for group, n, k in cases:  # before the cluster: its threads would rule out fork
         c0, w0 = time.process_time(), _children_cpu()
-        serial = timed(verify, group, vectors(n), degree=k, executor="serial")
+        one = timed(verify, group, vectors(n), degree=k, executor="serial")
         c1 = time.process_time()
-        procs = timed(verify, group, vectors(n), degree=k, executor="processes", jobs=2)
+        two = timed(verify, group, vectors(n), degree=k, executor="processes", jobs=2)
         cpu[group, n, k] = (c1 - c0, _children_cpu() - w0 + time.process_time() - c1)
-        runs[group, n, k] = [serial, procs]
+        runs[group, n, k] = [one, two]
     start = time.perf_counter()
     cluster = distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -177,12 +184,12 @@ def executors(quick: bool) -> None:
         f"{'CPU serial / jobs=2':>20}"
     )
     print(head + "\n" + "-" * len(head))
-    for (group, n, k), [(serial, ts), (procs, tp), (dask, td)] in runs.items():
-        same = json.dumps(serial.certificate()) == json.dumps(procs.certificate())
-        same &= json.dumps(serial.certificate()) == json.dumps(dask.certificate())
+    for (group, n, k), [(one, ts), (two, tp), (dask, td)] in runs.items():
+        same = json.dumps(one.certificate()) == json.dumps(two.certificate())
+        same &= json.dumps(one.certificate()) == json.dumps(dask.certificate())
         c_serial, c_procs = cpu[group, n, k]
         print(
-            f"{group:>7} {n} vectors deg {k:>2}: {len(serial.canonical):>7} {ts:>7.2f}s "
+            f"{group:>7} {n} vectors deg {k:>2}: {len(one.canonical):>7} {ts:>7.2f}s "
             f"{tp:>7.2f}s {td:>7.2f}s   x{ts / tp:.2f} / x{ts / td:.2f} "
             f"{c_serial:>9.2f}s / {c_procs:.2f}s" + ("" if same else "   CERTIFICATES DIFFER")
         )
