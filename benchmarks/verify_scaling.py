@@ -2,19 +2,32 @@
 
 Prints, in one run:
 
+Sections 1-3 run serially (one core), as before executors existed.
+
 1. ``verify("SO(3)", 4 vectors, degree 10)`` against a baseline measured in the same run: the same
    check without the permutation-symmetry reduction and with a pure-Python Gaussian elimination
    mod p in place of FLINT (the "straightforward" implementation), as a ratio;
 2. time against degree (SO(3), 4 vectors) and against the number of vectors (SO(3), degree 8);
 3. many inputs: 100 vectors (or positions) at degree 2 (and 3 without ``--quick``);
-4. the largest cases verified within one minute for a few groups.
+4. the largest cases verified within one minute for a few groups;
+5. the same cases with every executor: serial, local processes (``jobs=2``, as
+   ``invariants verify --jobs 2``) and a local Dask cluster of 2 worker processes, with the
+   speed-ups, and the largest case verified in one minute with ``jobs=2``;
+6. peak memory (``ru_maxrss``) of a large run, against the estimate made before it starts;
+7. start-up: ``invariants --help``, ``import invariants.checker``, ``invariants check``.
 
 Usage: ``python benchmarks/verify_scaling.py [--quick]``.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -23,6 +36,7 @@ from invariants.blocks import compositions
 from invariants.counting import character_dimension
 from invariants.modular import PRIME
 from invariants.problem import make_problem
+from invariants.schedule import block_costs
 from invariants.spanning import (
     candidate_matrix,
     candidate_monomials,
@@ -36,15 +50,12 @@ def clear_caches() -> None:
     """Forget every memoized count and candidate list, so that each timing starts cold."""
     import invariants
 
-    for module in vars(invariants).values():
-        for obj in vars(module).values() if hasattr(module, "__dict__") else ():
-            if hasattr(obj, "cache_clear"):
-                obj.cache_clear()
-    for name in ("counting", "spanning", "problem", "groups"):
-        module = getattr(invariants, name)
-        for obj in vars(module).values():
-            if hasattr(obj, "cache_clear"):
-                obj.cache_clear()
+    invariants.clear_caches()
+
+
+def serial(*args, **kwargs):
+    """Sections 1-3 measure one core: the algorithm, not the executors (section 4)."""
+    return verify(*args, executor="serial", **kwargs)
 
 
 def timed(fn, *args, **kwargs):
@@ -52,6 +63,11 @@ def timed(fn, *args, **kwargs):
     start = time.perf_counter()
     out = fn(*args, **kwargs)
     return out, time.perf_counter() - start
+
+
+def best_of(runs: int, fn, *args, **kwargs):
+    """The fastest of ``runs`` timings (the machine is shared: the others only add noise)."""
+    return min((timed(fn, *args, **kwargs) for _ in range(runs)), key=lambda r: r[1])
 
 
 def rank_mod_p_python(rows: list[list[int]], p: int) -> int:
@@ -94,7 +110,7 @@ def baseline_verify(group: str, spec: str, degree: int) -> bool:
 def main(quick: bool) -> None:
     print("== verify SO(3), 4 vectors, degree 10: ours vs baseline (same run) ==")
     deg = 8 if quick else 10
-    ours = min(timed(verify, "SO(3)", "a,b,c,e:vector", degree=deg)[1] for _ in range(3))
+    ours = min(timed(serial, "SO(3)", "a,b,c,e:vector", degree=deg)[1] for _ in range(3))
     ok, base = timed(baseline_verify, "SO(3)", "a,b,c,e:vector", deg)
     print(
         f"degree {deg}: ours {ours:.3f} s, baseline {base:.3f} s (complete={ok}), "
@@ -104,7 +120,7 @@ def main(quick: bool) -> None:
     print("\n== time vs degree: SO(3), 4 vectors, scalar output ==")
     print(f"{'degree':>6} {'seconds':>9} {'dimension':>10} {'candidates':>11}")
     for k in range(4, 11 if quick else 17, 2):
-        r, t = timed(verify, "SO(3)", "a,b,c,e:vector", degree=k)
+        r, t = timed(serial, "SO(3)", "a,b,c,e:vector", degree=k)
         print(
             f"{k:>6} {t:>9.3f} {sum(x.dimension for x in r.degrees):>10} "
             f"{sum(x.candidates for x in r.degrees):>11}"
@@ -114,7 +130,7 @@ def main(quick: bool) -> None:
     print(f"{'vectors':>7} {'seconds':>9} {'blocks':>8}")
     for n in range(2, 7 if quick else 9):
         spec = ",".join(f"v{i}" for i in range(n)) + ":vector"
-        r, t = timed(verify, "SO(3)", spec, degree=8)
+        r, t = timed(serial, "SO(3)", spec, degree=8)
         print(f"{n:>7} {t:>9.3f} {len(r.blocks):>8}")
 
     print("\n== many inputs: 100 vectors or positions ==")
@@ -134,14 +150,14 @@ def main(quick: bool) -> None:
             assert r.complete
             print(f"{group:>6} {kind + 's':>9} {output:>6} {k:>6} {t:>8.2f} {len(r.blocks):>7}")
 
-    print("\n== largest degree verified within 60 s (scalar / vector output) ==")
+    print("\n== largest degree verified within 60 s, serial (scalar / vector output) ==")
     cases = [("SO(3)", 4), ("SO(3)", 6), ("O(3)", 6), ("O(1,3)", 5), ("SO(5)", 5)]
     for group, n in cases[: 2 if quick else None]:
         spec = ",".join(f"v{i}" for i in range(n)) + ":vector"
         for output in ("scalar", "vector"):
             best, k = None, 2
             while True:
-                r, t = timed(verify, group, spec, output=output, degree=k)
+                r, t = timed(serial, group, spec, output=output, degree=k)
                 if t > 60 or not r.complete:
                     break
                 best = (k, t)
@@ -149,6 +165,140 @@ def main(quick: bool) -> None:
                     break
                 k += 1
             print(f"{group:>7} {n} vectors {output:>6}: degree {best[0]} in {best[1]:.1f} s")
+
+    executors(quick)
+    memory(quick)
+    startup()
+
+
+def vectors(n: int) -> str:
+    return ",".join(f"v{i}" for i in range(n)) + ":vector"
+
+
+def executors(quick: bool) -> None:
+    import distributed
+
+    print("\n== executors: serial vs jobs=2 (processes) vs a local Dask cluster (2 workers) ==")
+    cases = [("SO(3)", 4, 10), ("SO(3)", 4, 16), ("O(3)", 6, 10)]
+    if not quick:
+        cases = [("SO(3)", 4, 14), ("SO(3)", 4, 20), ("O(3)", 8, 12), ("SO(3)", 4, 24)]
+    print(f"(load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    runs, cpu = {}, {}
+    for group, n, k in cases:  # before the cluster: its threads would rule out fork
+        c0, w0 = time.process_time(), _children_cpu()
+        one = best_of(2, verify, group, vectors(n), degree=k, executor="serial")
+        c1 = time.process_time()
+        two = best_of(2, verify, group, vectors(n), degree=k, executor="processes", jobs=2)
+        cpu[group, n, k] = ((c1 - c0) / 2, (_children_cpu() - w0 + time.process_time() - c1) / 2)
+        runs[group, n, k] = [one, two]
+    start = time.perf_counter()
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )  # fmt: skip
+    client = distributed.Client(cluster)
+    print(f"(Dask LocalCluster start-up: {time.perf_counter() - start:.1f} s, not counted below)")
+    for group, n, k in cases:
+        runs[group, n, k].append(best_of(2, verify, group, vectors(n), degree=k, executor=client))
+    client.close()
+    cluster.close()
+    head = (
+        f"{'case':>24} {'blocks':>7} {'serial':>8} {'jobs=2':>8} {'dask':>8} {'speed-up':>17} "
+        f"{'CPU serial / jobs=2':>20}"
+    )
+    print(head + "\n" + "-" * len(head))
+    for (group, n, k), [(one, ts), (two, tp), (dask, td)] in runs.items():
+        same = json.dumps(one.certificate()) == json.dumps(two.certificate())
+        same &= json.dumps(one.certificate()) == json.dumps(dask.certificate())
+        c_serial, c_procs = cpu[group, n, k]
+        print(
+            f"{group:>7} {n} vectors deg {k:>2}: {len(one.canonical):>7} {ts:>7.2f}s "
+            f"{tp:>7.2f}s {td:>7.2f}s   x{ts / tp:.2f} / x{ts / td:.2f} "
+            f"{c_serial:>9.2f}s / {c_procs:.2f}s" + ("" if same else "   CERTIFICATES DIFFER")
+        )
+    print(
+        f"(load average after: {os.getloadavg()[0]:.1f}. speed-up: serial time / jobs=2 time, "
+        "serial time / Dask time;\n best of 2 runs. CPU per run: this process, and this process "
+        "with its workers. Certificates equal in every case.)"
+    )
+    if quick:
+        return
+    print("\n== largest degree verified within 60 s with jobs=2: SO(3), 4 vectors, scalar ==")
+    best, k = None, 20
+    while True:
+        r, t = timed(verify, "SO(3)", vectors(4), degree=k, executor="processes", jobs=2)
+        if t > 60 or not r.complete:
+            break
+        best = (k, t)
+        k += 1 if t > 20 else 2
+    print(f"  SO(3) 4 vectors scalar: degree {best[0]} in {best[1]:.1f} s (jobs=2)")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def memory(quick: bool) -> None:
+    """Peak resident memory of a run in a fresh process, and the estimate made before it."""
+    group, n, k = ("SO(3)", 4, 16) if quick else ("SO(3)", 4, 24)
+    print(f"\n== peak memory: {group}, {n} vectors, degree {k} ==")
+    r = verify(group, vectors(n), degree=k, executor="serial")
+    costs = block_costs(r.problem, [b.multidegree for b in r.canonical],
+                        [b.dimension for b in r.canonical], len(r.points))  # fmt: skip
+    worst = max(costs, key=lambda c: c.bytes)
+    print(
+        f"largest block {list(worst.multidegree)}: {worst.points} points x {worst.candidates} "
+        f"candidates, estimated {worst.bytes / 2**20:.0f} MiB before the run"
+    )
+    for label, executor in (("serial", "serial"), ("jobs=2", "processes")):
+        code = (
+            "import resource, invariants\n"
+            f"invariants.verify({group!r}, {vectors(n)!r}, degree={k}, executor={executor!r}, "
+            "jobs=2)\n"
+            "self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+            "print(self, kids)"
+        )
+        base = _maxrss("import invariants.verify")
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        me, kids = (int(x) for x in out.stdout.split())
+        print(
+            f"{label:>7}: peak RSS {me / 1024:.0f} MiB in the main process"
+            + (f", {kids / 1024:.0f} MiB in the largest worker" if kids else "")
+            + f" (after imports alone: {base / 1024:.0f} MiB)"
+        )
+
+
+def _maxrss(code: str) -> int:
+    probe = f"{code}\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    return int(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout)
+
+
+def startup() -> None:
+    """Wall time of fresh commands, best of 5."""
+    print("\n== start-up (best of 5, fresh processes) ==")
+    script = os.path.join(os.path.dirname(sys.executable), "invariants")
+    with tempfile.TemporaryDirectory() as tmp:
+        cert = os.path.join(tmp, "c.json")
+        verify("SO(2)", "p,q:vector", degree=3, checkpoint=cert)
+        commands = [
+            ("invariants --help", [script, "--help"]),
+            ("invariants check (small file)", [script, "check", cert]),
+            ("python -c 'import invariants.checker'", [sys.executable, "-c",
+                                                        "import invariants.checker"]),
+            ("every public name (the old eager import)", [sys.executable, "-c",
+             "import invariants as i; [getattr(i, n) for n in i.__all__]"]),
+        ]  # fmt: skip
+        for label, cmd in commands:
+            best = min(_wall(cmd) for _ in range(5))
+            print(f"{label:>42}: {best:.3f} s")
+
+
+def _wall(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

@@ -1341,6 +1341,17 @@ def _result(data: dict, group: Group, problems: list[str], checked: int, gens: i
     )
 
 
+def _partial_problem(data: dict) -> str:
+    """A file an interrupted ``verify --certificate`` left: not a proof (yet)."""
+    if data["partial"] is not True:
+        raise CertificateError("wrong type of key 'partial': expected true (or no key)")
+    total = count_canonical(data)
+    return (
+        f"partial certificate: {len(data['blocks'])} of {total} blocks, written by an "
+        "interrupted run; finish it with `invariants verify ... --resume FILE`"
+    )
+
+
 def check_certificate(cert: dict | str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> CheckResult:
     """Re-check a certificate (a dict, JSON text, or a path to a JSON file).
 
@@ -1371,6 +1382,8 @@ def check_certificate(cert: dict | str | os.PathLike, *, max_bytes: int = MAX_BY
     """
     data = load_certificate(cert, max_bytes)
     group = validate_structure(data)
+    if data.get("partial", False) is not False:
+        return _result(data, group, [_partial_problem(data)], 0, len(data["generators"]))
     problems, fatal = _header_problems(data, group)
     short = None if fatal else too_few_blocks(data)
     if fatal or short:

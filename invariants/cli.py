@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import time
 
@@ -74,6 +76,30 @@ def _parser() -> argparse.ArgumentParser:
         help="also count every block by linear constraints mod p and compare",
     )
     ver.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ver.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: all cores; 1: in this process; small runs always are)",
+    )
+    ver.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run the blocks on a Dask cluster, e.g. tcp://host:8786 (needs invariants[dask])",
+    )
+    ver.add_argument(
+        "--resume",
+        metavar="FILE",
+        help="continue an interrupted run from its partial certificate (written by "
+        "--certificate); the certificate is completed in FILE unless --certificate says where",
+    )
+    ver.add_argument(
+        "--max-block-memory",
+        type=float,
+        default=8.0,
+        metavar="GIB",
+        help="refuse to start if a block would need more memory than this (default 8 GiB)",
+    )
 
     rel = sub.add_parser("relations", help="exact relations among the minimal generators")
     rel.add_argument("group", help="e.g. 'O(3)'")
@@ -294,23 +320,47 @@ def _relations(args) -> int:
 
 
 class _ProgressBar:
-    def __init__(self, label: str):
-        self.label = label
-        self.start = time.monotonic()
+    """Progress on stderr (tqdm): a bar for counting, then one for spanning whose ETA is
+    weighted by each block's estimated work (large blocks go first)."""
 
-    def __call__(self, done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        elapsed = time.monotonic() - self.start
-        print(
-            f"\r{self.label} [{bar}] {done}/{total} blocks {elapsed:5.1f}s",
-            end="",
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, phase: str, work: float, blocks: int, done: int) -> None:
+        from tqdm import tqdm
+
+        class Bar(tqdm):
+            monitor_interval = 0  # no monitor thread: worker processes can be forked safely
+            blocks = ""
+
+            @property
+            def format_dict(self):
+                return {**super().format_dict, "blocks": self.blocks}
+
+        self.close()
+        self.done, self.total = done, blocks
+        self.bar = Bar(
+            total=max(work, 1e-9),
+            desc=f"{phase:>8}",
             file=sys.stderr,
-            flush=True,
+            bar_format="{desc} {percentage:3.0f}%|{bar}| {blocks} blocks [{elapsed}<{remaining}]",
+            dynamic_ncols=True,
         )
-        if done == total:
-            print(file=sys.stderr)
+        self.bar.blocks = f"{done}/{blocks}"
+
+    def advance(self, work: float, blocks: int) -> None:
+        self.done += blocks
+        self.bar.blocks = f"{self.done}/{self.total}"
+        self.bar.update(work)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _terminate(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _verify_tensors(args) -> int:
@@ -353,27 +403,51 @@ def _verify_tensors(args) -> int:
 
 def _verify(args) -> int:
     from .inputs import parse_inputs
+    from .verify import verify
 
     if any(i.tensor is not None for i in parse_inputs(args.inputs)):
         return _verify_tensors(args)
-    from .verify import verify
-
-    if args.certificate:  # before the work: an unwritable path must not cost a verification
-        check_writable(args.certificate, "certificate")
+    if args.jobs is not None and args.jobs < 1:
+        raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")
+    if not args.max_block_memory > 0:
+        raise InvariantsError(f"--max-block-memory must be positive, got {args.max_block_memory}")
+    certificate = args.certificate or args.resume
+    if certificate:  # before the work: an unwritable path must not cost a verification
+        check_writable(certificate, "certificate")
     show = not args.no_progress and sys.stderr.isatty()
-    progress = _ProgressBar("verifying") if show else None
-    report = verify(
-        args.group,
-        args.inputs,
-        output=args.output,
-        degree=args.degree,
-        seed=args.seed,
-        progress=progress,
-        cross_check=args.cross_check,
-    )
+    started = time.time()
+    stop = signal.signal(signal.SIGTERM, _terminate)  # a batch system's kill: as Ctrl-C
+    try:
+        report = verify(
+            args.group,
+            args.inputs,
+            output=args.output,
+            degree=args.degree,
+            seed=args.seed,
+            progress=_ProgressBar() if show else None,
+            cross_check=args.cross_check,
+            executor="serial" if args.jobs == 1 and not args.scheduler else "auto",
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            checkpoint=certificate,
+            checkpoint_final=False,  # written below, after the report: a full disk loses nothing
+            resume=args.resume,
+            max_block_bytes=int(args.max_block_memory * 2**30),
+        )
+    except KeyboardInterrupt:
+        if certificate and os.path.exists(certificate) and os.path.getmtime(certificate) >= started:
+            print(
+                f"\ninvariants: interrupted; the finished blocks are in {certificate}: continue "
+                f"with --resume {certificate}",
+                file=sys.stderr,
+            )
+            return 130
+        raise
+    finally:
+        signal.signal(signal.SIGTERM, stop)
     if args.json:
         print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
-        _write_certificate(report, args.certificate)
+        _final_certificate(report, certificate)
         return 0 if report.complete else 1
     inputs = "; ".join(f"{i.name}:{i.type}" for i in report.inputs)
     print(
@@ -416,19 +490,19 @@ def _verify(args) -> int:
         else "INCOMPLETE: some blocks are not spanned"
     )
     print(f"\n{verdict}")
-    if _write_certificate(report, args.certificate):
-        print(f"certificate written to {args.certificate}")
+    if _final_certificate(report, certificate):
+        print(f"certificate written to {certificate}")
     return 0 if report.complete else 1
 
 
-def _write_certificate(report, path: str | None) -> bool:
-    """Write the certificate if asked (after the report is printed: the result is not lost)."""
+def _final_certificate(report, path: str | None) -> bool:
+    """Replace the partial certificate at ``path`` by the final one (atomically)."""
     if not path:
         return False
-    from .certificate import make_certificate, write_certificate
+    from .certificate import write_certificate
 
     sys.stdout.flush()
-    write_certificate(make_certificate(report), path)
+    write_certificate(report.certificate(), path)
     return True
 
 

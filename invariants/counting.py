@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from functools import cache, lru_cache
+from functools import lru_cache
 from math import comb
 
 import numpy as np
@@ -243,7 +243,7 @@ def _positive_roots(d: int, component: str) -> list[tuple[int, ...]]:
     return roots
 
 
-@cache
+@lru_cache(maxsize=64)
 def _weyl_denominator(d: int, component: str) -> dict[tuple[int, ...], int]:
     """Expansion of ``Π_{α>0} (1 − z^α)``."""
     q = _rank(d, component)
@@ -282,7 +282,7 @@ def _shift(a: np.ndarray, s: int) -> np.ndarray:
     return out
 
 
-@cache
+@lru_cache(maxsize=64)
 def _symmetric_powers(
     d: int, component: str, type_: str, kmax: int, bound: int
 ) -> tuple[np.ndarray, ...]:
@@ -350,7 +350,7 @@ def _multiply(a: np.ndarray, b: np.ndarray, half: int) -> np.ndarray:
     return _crop(np.convolve(a, b), half)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _product_times_denominator(
     d: int, component: str, types: tuple[str, ...], degrees: tuple[int, ...], bound: int
 ) -> np.ndarray:
@@ -389,7 +389,7 @@ def _component_dimension(
 _DENSE_LIMIT = 400_000
 
 
-@cache
+@lru_cache(maxsize=64)
 def _sparse_powers(d: int, component: str, type_: str, kmax: int) -> tuple[dict, ...]:
     q = _rank(d, component)
     H: list[dict] = [{(0,) * q: 1}] + [{} for _ in range(kmax)]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 import numpy as np
 
@@ -132,7 +132,7 @@ class Group:
         return rng.normal(size=self.d)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _lie_algebra(metric: tuple[int, ...]) -> tuple[np.ndarray, ...]:
     d = len(metric)
     basis = []

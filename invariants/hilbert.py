@@ -453,7 +453,7 @@ def _translate(g: Group, blocks, positions, names, multigraded, ins=None):
 # --- the integral ------------------------------------------------------------------------------
 
 
-@cache
+@lru_cache(maxsize=64)
 def _ring(k: int) -> flint.fmpz_mpoly_ctx:
     return flint.fmpz_mpoly_ctx.get(tuple(f"t{i}" for i in range(k)), "degrevlex")
 

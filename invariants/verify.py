@@ -16,18 +16,31 @@ re-check it (``proofs/spanning.md``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 import numpy as np
 
 from .blocks import canonical_multidegrees, input_multidegree, multidegree_table
 from .counting import character_dimension
 from .errors import CountMismatchError, InvariantsError
+from .executors import check_executor, check_jobs, run_tasks
 from .groups import Group
 from .inputs import Input
 from .modular import PRIME
 from .problem import Problem, check_degree, make_problem
+from .resume import CHECKPOINT_SECONDS, Checkpoint, load_finished
+from .schedule import (
+    DEFAULT_MAX_BLOCK_BYTES,
+    MARGIN,
+    SERIAL_BELOW_SECONDS,
+    block_costs,
+    check_memory,
+    make_tasks,
+)
 from .spanning import (
     candidate_matrix,
     candidate_monomials,
@@ -183,8 +196,16 @@ def verify(
     degree: int = 4,
     *,
     seed: int = 0,
-    progress: Progress | None = None,
+    progress: Progress | ProgressReporter | None = None,
     cross_check: bool = False,
+    executor: Any = "auto",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: float | None = None,
+    checkpoint_final: bool = True,
+    resume: str | os.PathLike | None = None,
+    max_block_bytes: int | None = DEFAULT_MAX_BLOCK_BYTES,
 ) -> VerificationReport:
     """Check, degree by degree, that the generators' products span all invariants.
 
@@ -194,6 +215,20 @@ def verify(
     (:mod:`invariants.constraints`) and raises
     :class:`~invariants.errors.CountMismatchError` if the two counts differ.
 
+    Blocks are independent; ``executor`` says where they run (:mod:`invariants.executors`):
+    ``"auto"`` (local processes on ``jobs`` cores, default all, unless the estimated work is
+    under a second), ``"serial"``, ``"processes"``, ``"dask"`` (``scheduler`` is the address of
+    a Dask scheduler; without one a ``LocalCluster`` is started for the run), or an executor
+    object. The result does not depend on the executor, bit for bit.
+
+    ``checkpoint``: a file kept up to date with a partial certificate while the run goes (at
+    most every ``checkpoint_every`` seconds, default 10, and when interrupted), and holding the
+    final certificate at the end (``checkpoint_final=False``: the caller writes it, e.g. after
+    printing the report, as the command does). ``resume``: a (partial) certificate of the same
+    run whose finished blocks are not computed again (:mod:`invariants.resume`).
+    ``max_block_bytes``: the limit on the estimated memory of one block (default 8 GiB;
+    ``None``: no limit), checked before any block is computed.
+
     >>> r = verify("SO(3)", "p,q:vector", output="vector", degree=3)
     >>> [(d.degree, d.dimension, d.span) for d in r.degrees]
     [(0, 0, 0), (1, 2, 2), (2, 1, 1), (3, 6, 6)]
@@ -201,14 +236,27 @@ def verify(
     problem = make_problem(group, inputs, output, max_degree=check_degree(degree))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
-    if progress is not None and not callable(progress):
+    if not (progress is None or callable(progress) or hasattr(progress, "advance")):
         raise InvariantsError(
-            f"progress must be None or a function progress(done, total), got {progress!r}"
+            f"progress must be None, a function progress(done, total) or a ProgressReporter, "
+            f"got {progress!r}"
         )
     if not isinstance(cross_check, bool):
         raise InvariantsError(f"cross_check must be True or False, got {cross_check!r}")
     return verify_problem(
-        problem, check_degree(degree), seed=seed, progress=progress, cross_check=cross_check
+        problem,
+        check_degree(degree),
+        seed=int(seed),
+        progress=progress,
+        cross_check=cross_check,
+        executor=executor,
+        jobs=jobs,
+        scheduler=scheduler,
+        checkpoint=checkpoint,
+        checkpoint_every=checkpoint_every,
+        checkpoint_final=checkpoint_final,
+        resume=resume,
+        max_block_bytes=max_block_bytes,
     )
 
 
@@ -217,8 +265,16 @@ def verify_problem(
     degree: int,
     *,
     seed: int = 0,
-    progress: Progress | None = None,
+    progress: Progress | ProgressReporter | None = None,
     cross_check: bool = False,
+    executor: Any = "auto",
+    jobs: int | None = None,
+    scheduler: str | None = None,
+    checkpoint: str | os.PathLike | None = None,
+    checkpoint_every: float | None = None,
+    checkpoint_final: bool = True,
+    resume: str | os.PathLike | None = None,
+    max_block_bytes: int | None = DEFAULT_MAX_BLOCK_BYTES,
 ) -> VerificationReport:
     """:func:`verify` for an already built :class:`~invariants.problem.Problem`."""
     if problem.max_degree is not None and degree > problem.max_degree:
@@ -226,39 +282,208 @@ def verify_problem(
             f"degree {degree} exceeds the problem's max_degree {problem.max_degree}: "
             "generators of higher degree were left out"
         )
-    blocks = canonical_multidegrees(problem, degree)
+    check_executor(executor)
+    jobs = check_jobs(jobs)
+    reporter = _reporter(progress)
+    try:
+        blocks = canonical_multidegrees(problem, degree)
+        dims = _dimensions(problem, degree, blocks, reporter)
+        if cross_check:
+            _cross_check(problem, blocks, dims)
+        rng = np.random.default_rng(seed)
+        points = sample_points(problem, 2 * max(dims, default=0) + 2 * MARGIN, rng)
+        finished = {}
+        if resume is not None:
+            counts = dict(zip(blocks, dims))
+            finished = load_finished(resume, problem, degree, counts, points, PRIME, seed)
+        tasks, work = _plan(problem, blocks, dims, finished, len(points), jobs, max_block_bytes)
+        saver = None
+        if checkpoint is not None:
+            every = CHECKPOINT_SECONDS if checkpoint_every is None else checkpoint_every
+            saver = Checkpoint(checkpoint, problem, degree, blocks, points, PRIME, seed, every)
+        reporter.start("spanning", sum(work), len(blocks), len(finished))
+        runs = run_tasks(
+            _verify_task,
+            _Shared(problem, points, PRIME),
+            tasks,
+            executor=_choose(executor, work, jobs, scheduler),
+            jobs=jobs,
+            scheduler=scheduler,
+        )
+        _collect(runs, work, finished, reporter, saver)
+    finally:
+        reporter.close()
+    report = _report(problem, degree, tuple(finished[beta] for beta in blocks), points)
+    if saver is not None and checkpoint_final:
+        saver.finish(report)
+    return report
+
+
+def _plan(problem, blocks, dims, finished, n_points: int, jobs: int, max_block_bytes):
+    """The blocks still to compute, grouped into tasks (largest first), and each task's
+    estimated seconds; raises if a block would exceed the memory limit."""
+    todo = [(beta, dim) for beta, dim in zip(blocks, dims) if beta not in finished]
+    costs = block_costs(problem, [b for b, _ in todo], [d for _, d in todo], n_points)
+    check_memory(problem, costs, max_block_bytes)
+    groups = make_tasks(costs, jobs)
+    tasks = [tuple(todo[i] for i in group) for group in groups]
+    work = [sum(costs[i].seconds for i in group) for group in groups]
+    return tasks, work
+
+
+def _collect(runs, work, finished: dict, reporter, saver) -> None:
+    """Take the results as they come; on any interruption keep what is done, for resume."""
+    try:
+        with closing(runs):  # closing stops the workers, whatever happens here
+            for i, results in runs:
+                for block in results:
+                    finished[block.multidegree] = block
+                reporter.advance(work[i], len(results))
+                if saver is not None:
+                    saver.update(finished)
+    except BaseException:
+        if saver is not None and len(finished) > saver.flushed:
+            saver.flush(finished)
+        raise
+
+
+def verify_block(
+    problem: Problem,
+    multidegree: tuple[int, ...],
+    dimension: int,
+    points: np.ndarray,
+    prime: int = PRIME,
+) -> CanonicalBlock:
+    """One block: the rank mod ``prime`` of its candidates at a prefix of ``points``.
+
+    A pure function of its arguments (the work every executor distributes): ``dimension`` is
+    the block's count, ``points`` the run's points (rows of residues). The first
+    ``dimension + 4`` points are used; if their rank falls short of ``dimension`` (unlucky
+    points, or a real gap) every point is.
+
+    >>> from invariants.problem import make_problem
+    >>> pr = make_problem("O(3)", "p,q:vector")
+    >>> points = np.random.default_rng(0).integers(0, PRIME, size=(8, 6))
+    >>> b = verify_block(pr, (2, 2), 2, points)
+    >>> b.span, b.dimension, len(b.candidates), len(b.rows)
+    (2, 2, 2, 2)
+    """
+    return _verify_block(_Shared(problem, points, prime), tuple(multidegree), dimension)
+
+
+@dataclass
+class _Shared:
+    """What every block of a run needs, sent once per worker: the problem, the points, the
+    prime, and (computed once per process, not sent) the generators' values at the points."""
+
+    problem: Problem
+    points: np.ndarray
+    prime: int
+    _values: tuple | None = field(default=None, repr=False)
+
+    def values(self) -> tuple[np.ndarray, np.ndarray | None]:
+        if self._values is None:
+            pr, pts, p = self.problem, self.points, self.prime
+            swapped = None
+            if pr.antisymmetric is not None:
+                swapped = generator_values(pr, swapped_points(pr, pts), p, pr.max_degree)
+            self._values = (generator_values(pr, pts, p, pr.max_degree), swapped)
+        return self._values
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_values": None}
+
+
+def _verify_task(shared: _Shared, task) -> list[CanonicalBlock]:
+    return [_verify_block(shared, beta, dim) for beta, dim in task]
+
+
+def _verify_block(shared: _Shared, beta: tuple[int, ...], dim: int) -> CanonicalBlock:
+    problem, p = shared.problem, shared.prime
+    cands = candidate_monomials(problem, beta)
+    if dim == 0 or len(cands) == 0:
+        return _empty(beta, dim, cands)
+    values, swapped = shared.values()
+    n = min(dim + MARGIN, values.shape[1])
+    span = span_rank(candidate_matrix(problem, cands, values[:, :n], _cut(swapped, n), p), p)
+    if span.rank < dim:  # unlucky points, or a real gap: use every point
+        span = span_rank(candidate_matrix(problem, cands, values, swapped, p), p)
+    return CanonicalBlock(beta, dim, cands, span.rank, span.basis, span.rows, span.det)
+
+
+def _choose(executor: Any, work: list[float], jobs: int, scheduler: str | None) -> Any:
+    """``"auto"``: serial when one core, one task or too little work to pay for workers."""
+    if executor != "auto" or scheduler is not None:
+        return executor
+    if jobs == 1 or len(work) < 2 or sum(work) < SERIAL_BELOW_SECONDS:
+        return "serial"
+    return "processes"
+
+
+def _dimensions(problem: Problem, degree: int, blocks, reporter) -> list[int]:
     family, d = problem.group.family, problem.group.d
     types = [v.type for v in problem.variables]
     bound = degree + sum(v.degree or 0 for v in problem.variables)
-    dims = [
-        character_dimension(family, d, types, beta, problem.antisymmetric, bound) for beta in blocks
-    ]
-    if cross_check:
-        _cross_check(problem, blocks, dims)
-    rng = np.random.default_rng(seed)
-    margin = 4
-    points = sample_points(problem, 2 * max(dims, default=0) + 2 * margin, rng)
-    values = generator_values(problem, points, degree=degree)
-    swapped = (
-        generator_values(problem, swapped_points(problem, points), degree=degree)
-        if problem.antisymmetric is not None
-        else None
-    )
-    results = []
-    for done, (beta, dim) in enumerate(zip(blocks, dims)):
-        cands = candidate_monomials(problem, beta)
-        if dim == 0 or len(cands) == 0:
-            result = _empty(beta, dim, cands)
-        else:
-            n = min(dim + margin, len(points))
-            span = span_rank(candidate_matrix(problem, cands, values[:, :n], _cut(swapped, n)))
-            if span.rank < dim:  # unlucky points, or a real gap: use every point
-                span = span_rank(candidate_matrix(problem, cands, values, swapped))
-            result = CanonicalBlock(beta, dim, cands, span.rank, span.basis, span.rows, span.det)
-        results.append(result)
-        if progress is not None:
-            progress(done + 1, len(blocks))
-    return _report(problem, degree, tuple(results), points)
+    reporter.start("counting", len(blocks), len(blocks), 0)
+    dims = []
+    for beta in blocks:
+        dims.append(character_dimension(family, d, types, beta, problem.antisymmetric, bound))
+        reporter.advance(1, 1)
+    return dims
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+
+class ProgressReporter(Protocol):
+    """What :func:`verify` tells a progress display (the CLI's bar is one).
+
+    ``start(phase, work, blocks, done)`` opens a phase (``"counting"``, then ``"spanning"``)
+    with its estimated ``work`` (in blocks for counting, estimated seconds for spanning), its
+    number of ``blocks`` and the number already ``done`` (resumed); ``advance(work, blocks)``
+    reports finished blocks; ``close()`` ends the run.
+    """
+
+    def start(self, phase: str, work: float, blocks: int, done: int) -> None: ...
+
+    def advance(self, work: float, blocks: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class _Silent:
+    def start(self, phase: str, work: float, blocks: int, done: int) -> None:
+        pass
+
+    def advance(self, work: float, blocks: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _Callback(_Silent):
+    """``progress(done, total)`` (blocks) after every finished block of the spanning phase."""
+
+    def __init__(self, fn: Progress):
+        self.fn, self.phase, self.done, self.total = fn, "", 0, 0
+
+    def start(self, phase: str, work: float, blocks: int, done: int) -> None:
+        self.phase, self.done, self.total = phase, done, blocks
+
+    def advance(self, work: float, blocks: int) -> None:
+        if self.phase == "spanning":
+            for _ in range(blocks):
+                self.done += 1
+                self.fn(self.done, self.total)
+
+
+def _reporter(progress) -> ProgressReporter:
+    if progress is None:
+        return _Silent()
+    if all(hasattr(progress, m) for m in ("start", "advance", "close")):
+        return progress
+    return _Callback(progress)
 
 
 def _cross_check(problem: Problem, blocks, dims) -> None:

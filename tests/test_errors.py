@@ -28,7 +28,7 @@ def report():
 CALLS = {
     "verify progress not callable": (
         lambda: inv.verify("O(3)", "p:vector", progress=3),
-        "progress must be None or a function",
+        "progress must be None, a function",
     ),
     "verify cross_check not bool": (
         lambda: inv.verify("O(3)", "p:vector", cross_check="yes"),
