@@ -144,12 +144,9 @@ def _transform(G, inputs, g, values):
     return {n: g @ v if t == "vector" else g @ v @ g.T for (n, t), v in zip(inputs.items(), values)}
 
 
-@settings(max_examples=10)
-@given(st.sampled_from(CASES), st.integers(0, 2**32 - 1))
-def test_contractions_are_invariant(case, seed):
-    group, inputs, degree = case
-    G = parse_group(group)
-    rng = np.random.default_rng(seed)
+def _random_case(G, inputs: dict, rng):
+    """Component symbols, an evaluator's argument builder, random inputs of the right
+    symmetry, a random group element ``g`` and the inputs moved by it."""
     coords = coordinates(G.d, inputs)
     flat = list(dict.fromkeys(s for X in coords.values() for s in X if isinstance(s, sympy.Symbol)))
     values = {}
@@ -168,12 +165,22 @@ def test_contractions_are_invariant(case, seed):
     def assign(vals):
         out = {}
         for name, X in coords.items():
-            arr = np.atleast_2d(vals[name]) if inputs[name] != "vector" else vals[name][:, None]
+            arr = vals[name][:, None] if inputs[name] == "vector" else vals[name]
             for (i, j), s in np.ndenumerate(np.array(X.tolist(), dtype=object)):
                 if isinstance(s, sympy.Symbol):
                     out[s] = arr[i, j]
         return [out[s] for s in flat]
 
+    return coords, flat, assign, values, g, moved
+
+
+@settings(max_examples=10)
+@given(st.sampled_from(CASES), st.integers(0, 2**32 - 1))
+def test_contractions_are_invariant(case, seed):
+    group, inputs, degree = case
+    G = parse_group(group)
+    rng = np.random.default_rng(seed)
+    coords, flat, assign, values, g, moved = _random_case(G, inputs, rng)
     types = {n: (t if t == "vector" else T(t)) for n, t in inputs.items()}
     for c in connected_contractions(types, degree, _epsilon(G)):
         f = sympy.lambdify(flat, c.expression(coords, G.metric), "numpy")
@@ -277,30 +284,7 @@ def test_module_generators_are_equivariant(case, seed):
     rng = np.random.default_rng(seed)
     result = minimal_generators(group, inputs, degree, output=output)
     assert result.generators
-    coords = coordinates(G.d, inputs)
-    flat = list(dict.fromkeys(s for X in coords.values() for s in X if isinstance(s, sympy.Symbol)))
-    values = {}
-    for name, t in inputs.items():
-        if t == "vector":
-            values[name] = rng.normal(size=G.d)
-            continue
-        X = rng.normal(size=(G.d, G.d))
-        X = {"sym": X + X.T, "skew": X - X.T, "matrix": X, "dev": X + X.T}[t]
-        if t == "dev":
-            X -= np.trace(X) / G.d * np.eye(G.d)
-        values[name] = X
-    g = G.random_element(rng, scale=0.5)
-    moved = _transform(G, inputs, g, list(values.values()))
-
-    def assign(vals):
-        out = {}
-        for name, X in coords.items():
-            arr = vals[name][:, None] if inputs[name] == "vector" else vals[name]
-            for (i, j), s in np.ndenumerate(np.array(X.tolist(), dtype=object)):
-                if isinstance(s, sympy.Symbol):
-                    out[s] = arr[i, j]
-        return [out[s] for s in flat]
-
+    coords, flat, assign, values, g, moved = _random_case(G, inputs, rng)
     for gen in result.generators:
         f = sympy.lambdify(flat, gen.expression, "numpy")
         a = np.array(f(*assign(values)), dtype=float)
