@@ -21,10 +21,10 @@ Usage: ``python benchmarks/verify_scaling.py [--quick]``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -185,11 +185,12 @@ def executors(quick: bool) -> None:
     print(f"(load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     runs, cpu = {}, {}
     for group, n, k in cases:  # before the cluster: its threads would rule out fork
-        c0, w0 = time.process_time(), _children_cpu()
+        c0 = time.process_time()
         one = best_of(2, verify, group, vectors(n), degree=k, executor="serial")
         c1 = time.process_time()
-        two = best_of(2, verify, group, vectors(n), degree=k, executor="processes", jobs=2)
-        cpu[group, n, k] = ((c1 - c0) / 2, (_children_cpu() - w0 + time.process_time() - c1) / 2)
+        with _worker_cpu() as workers:
+            two = best_of(2, _run, group, vectors(n), degree=k, executor="processes", jobs=2)
+        cpu[group, n, k] = ((c1 - c0) / 2, (time.process_time() - c1) / 2, workers)
         runs[group, n, k] = [one, two]
     start = time.perf_counter()
     cluster = distributed.LocalCluster(
@@ -202,25 +203,33 @@ def executors(quick: bool) -> None:
         runs[group, n, k].append(best_of(2, verify, group, vectors(n), degree=k, executor=client))
     client.close()
     cluster.close()
-    head = (
-        f"{'case':>24} {'blocks':>7} {'serial':>8} {'jobs=2':>8} {'dask':>8} {'speed-up':>17} "
-        f"{'CPU serial / jobs=2':>20}"
-    )
+    head = f"{'case':>24} {'blocks':>7} {'serial':>8} {'jobs=2':>8} {'dask':>8} {'speed-up':>17}"
     print(head + "\n" + "-" * len(head))
     for (group, n, k), [(one, ts), (two, tp), (dask, td)] in runs.items():
         same = json.dumps(one.certificate()) == json.dumps(two.certificate())
         same &= json.dumps(one.certificate()) == json.dumps(dask.certificate())
-        c_serial, c_procs = cpu[group, n, k]
         print(
             f"{group:>7} {n} vectors deg {k:>2}: {len(one.canonical):>7} {ts:>7.2f}s "
-            f"{tp:>7.2f}s {td:>7.2f}s   x{ts / tp:.2f} / x{ts / td:.2f} "
-            f"{c_serial:>9.2f}s / {c_procs:.2f}s" + ("" if same else "   CERTIFICATES DIFFER")
+            f"{tp:>7.2f}s {td:>7.2f}s   x{ts / tp:.2f} / x{ts / td:.2f}"
+            + ("" if same else "   CERTIFICATES DIFFER")
         )
     print(
         f"(load average after: {os.getloadavg()[0]:.1f}. speed-up: serial time / jobs=2 time, "
-        "serial time / Dask time;\n best of 2 runs. CPU per run: this process, and this process "
-        "with its workers. Certificates equal in every case.)"
+        "serial time / Dask time;\n best of 2 runs each. Certificates equal in every case.)"
     )
+    print(
+        "\nCPU seconds per run (not inflated by other users' load): serial; jobs=2: the main\n"
+        "process (counting, planning, receiving) and each worker. On idle cores jobs=2 takes\n"
+        "at most main + busiest worker:"
+    )
+    for (group, n, k), (serial_cpu, main_cpu, workers) in cpu.items():
+        bound = main_cpu + max(workers, default=0.0)
+        print(
+            f"{group:>7} {n} vectors deg {k:>2}: serial {serial_cpu:6.2f}; main {main_cpu:.2f}, "
+            "workers "
+            + " + ".join(f"{w:.2f}" for w in workers)
+            + f"; at most {bound:.2f} s (speed-up at least x{serial_cpu / max(bound, 1e-9):.2f})"
+        )
     if quick:
         return
     print("\n== largest degree verified within 60 s with jobs=2: SO(3), 4 vectors, scalar ==")
@@ -234,9 +243,48 @@ def executors(quick: bool) -> None:
     print(f"  SO(3) 4 vectors scalar: degree {best[0]} in {best[1]:.1f} s (jobs=2)")
 
 
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+_CPU_LOG = os.path.join(tempfile.gettempdir(), f"verify-scaling-{os.getpid()}.cpu")
+
+
+_TASK = None
+_RUN = 0  # which run a worker belongs to: forked workers inherit the value
+
+
+def _run(*args, **kwargs):
+    global _RUN
+    _RUN += 1
+    return verify(*args, **kwargs)
+
+
+def _timed_task(shared, task):
+    """The worker's task, with its CPU time appended to a log (one line per task)."""
+    start = time.process_time()
+    out = _TASK(shared, task)
+    with open(_CPU_LOG, "a") as log:
+        log.write(f"{_RUN} {os.getpid()} {time.process_time() - start}\n")
+    return out
+
+
+@contextlib.contextmanager
+def _worker_cpu():
+    """CPU seconds of each worker process, averaged over the runs inside (sorted)."""
+    global _TASK
+    module = sys.modules["invariants.verify"]
+    _TASK, module._verify_task = module._verify_task, _timed_task  # the workers are forks
+    workers: list[float] = []
+    try:
+        yield workers
+    finally:
+        module._verify_task = _TASK
+        runs: dict[str, dict[str, float]] = {}
+        with open(_CPU_LOG) as log:
+            for line in log:
+                run, pid, seconds = line.split()
+                runs.setdefault(run, {}).setdefault(pid, 0.0)
+                runs[run][pid] += float(seconds)
+        os.unlink(_CPU_LOG)
+        per_run = [sorted(r.values(), reverse=True) for r in runs.values()]
+        workers.extend(np.mean([r + [0.0] * (2 - len(r)) for r in per_run], axis=0).tolist())
 
 
 def memory(quick: bool) -> None:
@@ -251,28 +299,33 @@ def memory(quick: bool) -> None:
         f"largest block {list(worst.multidegree)}: {worst.points} points x {worst.candidates} "
         f"candidates, estimated {worst.bytes / 2**20:.0f} MiB before the run"
     )
+    base = _peak("import invariants.verify")[0]
+    print(f"after the imports alone: {base / 1024:.0f} MiB")
     for label, executor in (("serial", "serial"), ("jobs=2", "processes")):
-        code = (
-            "import resource, invariants\n"
-            f"invariants.verify({group!r}, {vectors(n)!r}, degree={k}, executor={executor!r}, "
-            "jobs=2)\n"
-            "self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-            "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-            "print(self, kids)"
-        )
-        base = _maxrss("import invariants.verify")
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-        me, kids = (int(x) for x in out.stdout.split())
+        args = f"{group!r}, {vectors(n)!r}, degree={k}, executor={executor!r}, jobs=2"
+        run = f"invariants.verify({args})"
+        me, kids = _peak(f"import invariants\n{run}")
         print(
-            f"{label:>7}: peak RSS {me / 1024:.0f} MiB in the main process"
-            + (f", {kids / 1024:.0f} MiB in the largest worker" if kids else "")
-            + f" (after imports alone: {base / 1024:.0f} MiB)"
+            f"{label:>7}: peak {me / 1024:.0f} MiB in the main process"
+            + (
+                f", {kids / 1024:.0f} MiB in the largest worker (with pages shared with it)"
+                if kids
+                else ""
+            )
         )
 
 
-def _maxrss(code: str) -> int:
-    probe = f"{code}\nimport resource\nprint(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    return int(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout)
+def _peak(code: str) -> tuple[int, int]:
+    """Peak resident KiB of a fresh process running ``code`` (VmHWM: ru_maxrss would carry the
+    benchmark's own peak across fork and exec) and of its largest child."""
+    probe = (
+        f"{code}\nimport resource\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print(hwm, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    me, kids = out.stdout.split()
+    return int(me), int(kids)
 
 
 def startup() -> None:
