@@ -122,6 +122,9 @@ def _init_worker(shared: Any) -> None:
     global _SHARED
     _SHARED = shared
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # a forked worker inherits the command's SIGTERM handler (raise KeyboardInterrupt): the
+    # parent's terminate() must end it quietly, not print a traceback
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
 
 

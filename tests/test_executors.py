@@ -440,3 +440,32 @@ def test_the_package_resolves_names_lazily():
     assert invariants.basis.__module__ == "invariants.basis" and callable(invariants.basis)
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
         invariants.nothing  # noqa: B018
+
+
+def test_the_command_with_worker_processes_prints_no_traceback(tmp_path):
+    """Workers forked by the command inherit its SIGTERM handler; stopping the pool must not
+    make them print tracebacks."""
+    import subprocess
+    import sys
+
+    cert = tmp_path / "c.json"
+    code = "import sys; from invariants.cli import main; sys.exit(main(sys.argv[1:]))"
+    argv = [
+        "verify",
+        "SO(3)",
+        "p,q,r,s:vector",
+        "--degree",
+        "18",
+        "--jobs",
+        "2",
+        "--relations",
+        "0",
+        "--no-progress",
+        "--certificate",
+        str(cert),
+    ]
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0 and "COMPLETE" in proc.stdout
+    assert "Traceback" not in proc.stderr and "KeyboardInterrupt" not in proc.stderr
