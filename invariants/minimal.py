@@ -519,18 +519,6 @@ def _rank(rows: list[np.ndarray]) -> int:
     return rank
 
 
-def expression(c: Contraction, group, inputs: dict) -> sympy.Expr:
-    """``c`` as a SymPy expression in the components ``X_ij`` (``i ≤ j`` for symmetric and
-    skew tensors; for ``dev`` the last diagonal entry is minus the others) and ``v_i``.
-
-    >>> expression(connected_contractions({"W": parse_tensor_type("skew")}, 2)[0], "O(2)",
-    ...            {"W": "skew"})
-    -2*W_01**2
-    """
-    G = parse_group(group)
-    return c.expression(coordinates(G.d, inputs), G.metric)
-
-
 def coordinates(d: int, inputs: dict) -> dict[str, sympy.Matrix]:
     """Component symbols of every input, as ``d × 1`` columns and ``d × d`` matrices."""
     out = {}
