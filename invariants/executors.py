@@ -175,14 +175,17 @@ def _processes(fn: Task, shared: Any, tasks: Sequence[Any], jobs: int):
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and stop the workers now (they may be inside a long block)."""
+    """Cancel what has not started and stop the workers now (they may be inside a long block).
+
+    The workers are terminated first and then reaped by the pool's own manager thread, which
+    ``shutdown(wait=True)`` waits for. Joining them here as well would race that thread: of two
+    ``waitpid`` calls on one child, the loser gets ``ECHILD``, and ``multiprocessing`` then keeps
+    the reaped child in its list of active children."""
     processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
-    for process in processes:
-        process.join()
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- a user's own concurrent.futures executor --------------------------------------------------
