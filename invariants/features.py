@@ -37,6 +37,7 @@ import sympy
 
 from .errors import InvariantsError
 from .inputs import Input, parse_inputs
+from .particles import refuse_identical
 
 FEATURES = ("norms", "cosines")
 
@@ -83,6 +84,7 @@ def extend_inputs(group, inputs, features) -> tuple[tuple[Input, ...], tuple[Fea
     from .problem import make_problem
 
     names = parse_features(features)
+    refuse_identical(inputs, "features")
     inputs = parse_inputs(inputs)
     if not names:
         return inputs, ()

@@ -99,6 +99,7 @@ from .counting import _TYPES, _eigenvalues, _rank, _weyl_denominator
 from .errors import InvariantsError, check_integer
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs, parse_output
+from .particles import parse_spec
 
 __all__ = [
     "HilbertSeries",
@@ -324,6 +325,8 @@ def hilbert_series(
     g = parse_group(group)
     ins = parse_inputs(inputs)
     output = parse_output(output)
+    if isinstance(inputs, str):  # N*p:vector, N*(m:scalar; x:vector)
+        identical = [*_as_list(identical, "identical"), *parse_spec(inputs).classes()]
     classes = _parse_identical(identical, ins)
     in_class = {i for cls in classes for particle in cls for i in particle}
     blocks: list[tuple[int, tuple[str, ...]]] = []

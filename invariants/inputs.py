@@ -54,6 +54,10 @@ class Input:
 def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tuple[Input, ...]:
     """Parse ``"name,name:type; name:type"`` (or pass ``Input`` objects / ``(name, type)`` pairs).
 
+    ``N*p:vector`` and ``N*(m:scalar; x:vector)`` give ``N`` copies named ``p1…pN`` (and
+    ``m1…mN, x1…xN``); :func:`invariants.particles.parse_spec` also returns which copies are
+    identical particles.
+
     Names must be distinct Python identifiers (Unicode letters such as ``π`` included) in NFKC
     normal form, other than the keywords and :data:`RESERVED_NAMES`. The coordinates of a vector
     ``p`` are the symbols ``p_0, p_1, …``, so a name ``p_0`` beside a vector ``p`` is refused.
@@ -62,7 +66,9 @@ def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tup
     ['x1', 'x2', 'v']
     """
     if isinstance(spec, str):
-        items = _parse_string(spec)
+        from .particles import parse_spec
+
+        return parse_spec(spec).inputs  # which parses the parts and calls us with the pairs
     else:
         try:
             items = [(i.name, i.type) if isinstance(i, Input) else tuple(i) for i in spec]
@@ -133,23 +139,6 @@ def _check_coordinates(inputs: list[Input]) -> None:
                 f"{match.group(1)!r} input ({match.group(1)}_0, {match.group(1)}_1, …); "
                 "rename one of them"
             )
-
-
-def _parse_string(spec: str) -> list[tuple[str, str]]:
-    items = []
-    for part in spec.split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        if part.count(":") != 1:
-            raise InvariantsError(
-                f"malformed input specification {part!r}: expected 'names:type', "
-                "e.g. 'p,q:vector; m:scalar'"
-            )
-        names, type_ = (s.strip() for s in part.split(":"))
-        for name in names.split(","):
-            items.append((name.strip(), type_))
-    return items
 
 
 def parse_output(output: str) -> str:

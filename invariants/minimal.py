@@ -37,6 +37,7 @@ from .counting import character_dimension
 from .errors import InvariantsError, check_integer
 from .groups import parse_group
 from .inputs import parse_inputs
+from .particles import refuse_identical
 from .modular import PRIME, rank_and_pivots
 from .problem import make_problem
 from .spaces import TensorType, parse_tensor_type
@@ -155,6 +156,7 @@ def minimal_generators(
     """
     G = parse_group(group)
     degree = check_integer(degree, "degree")
+    refuse_identical(inputs, "minimal_generators")
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
     if not isinstance(output, str) or output not in OUTPUTS:
         raise InvariantsError(f"unknown output type {output!r}; accepted: {', '.join(OUTPUTS)}")

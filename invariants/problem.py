@@ -43,6 +43,7 @@ import sympy
 from .errors import InvariantsError
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs, parse_output
+from .particles import refuse_identical
 
 VECTOR_TYPES = ("vector", "pseudovector")
 SCALAR_TYPES = ("scalar", "pseudoscalar")
@@ -223,6 +224,7 @@ def make_problem(
     """Parse and build a :class:`Problem` (cached); ``max_degree`` as in :class:`Problem`."""
     if max_degree is not None:
         max_degree = check_degree(max_degree)
+    refuse_identical(inputs, "this computation")
     parsed = parse_inputs(inputs)
     tensors = [f"{i.name}:{i.type}" for i in parsed if i.tensor is not None]
     if tensors:
