@@ -37,8 +37,8 @@ from .counting import character_dimension
 from .errors import InvariantsError, check_integer
 from .groups import parse_group
 from .inputs import parse_inputs
-from .particles import refuse_identical
 from .modular import PRIME, rank_and_pivots
+from .particles import refuse_identical
 from .problem import make_problem
 from .spaces import TensorType, parse_tensor_type
 from .spanning import generator_values, sample_points
