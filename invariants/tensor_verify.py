@@ -126,18 +126,52 @@ class TensorVerificationReport:
         """True iff the products of the generators span every block (a proof)."""
         return all(b.span == b.dimension for b in self.canonical)
 
+    @property
+    def group(self):
+        """The :class:`~invariants.groups.Group`."""
+        return parse_group(self.group_name)
+
+    @property
+    def complete_to_degree(self) -> int:
+        """The largest degree up to which every block is spanned."""
+        short = [sum(b.multidegree) for b in self.blocks if b.span < b.dimension]
+        return min(short, default=self.degree + 1) - 1
+
     def generator_names(self) -> list[str]:
+        """The generators (connected contractions, the dummy ``D`` included) by name."""
         return [c.name for c in self.generators]
+
+    def module_names(self) -> list[str]:
+        """For an equivariant output, the generators linear in the dummy, named as the tensors
+        they pair with it (``S``, ``SR − RS``, ``I``); for a scalar output the invariants."""
+        if self.output == "scalar":
+            return self.generator_names()
+        from .minimal import _tensor_name
+
+        names = tuple(n for n, _, _ in self.variables)
+        types = {n: t for n, t, _ in self.variables}
+        dummy = names[-1]
+        return [
+            _tensor_name(c, dummy, self.output, types, self.metric)
+            for c in self.generators
+            if c.multidegree(names)[-1] == 1
+        ]
 
     def as_dict(self) -> dict:
         """The JSON object printed by ``invariants verify --json``."""
+        k = sum(role == "input" for _, _, role in self.variables)
         return {
             "group": self.group_name,
             "inputs": [{"name": n, "type": t} for n, t in self.inputs],
             "output": self.output,
             "degree": self.degree,
             "complete": self.complete,
-            "generators": self.generator_names(),
+            "complete_to_degree": self.complete_to_degree,
+            "generators": [
+                {"name": c.name, "multidegree": list(m[:k]), "degree": sum(m)}
+                for c in self.generators
+                for m in [c.multidegree(tuple(n for n, _, _ in self.variables))]
+            ],
             "degrees": [d.as_dict() for d in self.degrees],
             "multidegrees": [b.as_dict() for b in self.blocks],
         }
