@@ -9,15 +9,19 @@ certificate alone.  It imports only the standard library and NumPy, and nothing 
 What is checked (the numbers refer to "What the checker verifies" in the format document):
 
 1. the file is a well-formed certificate, the group name parses, ``d`` and ``metric`` agree;
-2. every generator is a dot product, a bracket (determinant), a scalar variable or a product of
-   earlier generators, hence invariant under the identity component; for groups with reflections
+2. every generator is a dot product, a bracket (determinant), a scalar variable, a complete
+   contraction of tensors (version 2: a graph of factors and index pairs, contracted with the
+   metric and at most one Levi-Civita tensor, evaluated here on tensors rebuilt from their
+   independent components) or a product of earlier generators, hence invariant under the
+   identity component; for groups with reflections
    candidates are monomials in the generators of parity 0, which are invariant under the whole
    group (a generator of parity 1 may only occur as a factor of a product generator);
 3. the generators are closed under the permutations inside each class of ``symmetries``;
 4. the blocks are exactly the canonical multidegrees;
 5. in each block the basis monomials have multidegree ``β`` and their evaluation matrix at the
    listed points has the recorded non-zero determinant mod ``p``;
-6. ``dimension`` agrees with the Weyl character formula, recomputed here with exact integers;
+6. ``dimension`` agrees with the Weyl character formula, recomputed here with exact integers
+   (tensor types: eigenvalues from the index-symmetry formula, parsed here);
 7. ``candidates`` agrees with a recount of the monomials, ``relations == candidates - span``;
 8. ``complete`` agrees with ``span == dimension`` in every block.
 
