@@ -23,8 +23,8 @@ import sympy
 from .blocks import multidegree_table, permutation_to
 from .groups import Group
 from .names import term_name
-from .problem import Problem
-from .verify import VerificationReport, verify
+from .problem import Problem, make_problem
+from .verify import VerificationReport, _tensor_inputs, verify
 
 
 @dataclass(frozen=True)
@@ -149,6 +149,8 @@ def basis(
     features = parse_features(features)
     if features:
         inputs, _ = extend_inputs(group, inputs, features)
+    if _tensor_inputs(inputs):  # no basis from the tensor engine yet: make_problem says so
+        make_problem(group, inputs, output)
     report = verify(group, inputs, output, degree, seed=seed)
     if not report.complete:
         raise InvariantsError("the generators do not span every block; see verify()")

@@ -9,15 +9,19 @@ certificate alone.  It imports only the standard library and NumPy, and nothing 
 What is checked (the numbers refer to "What the checker verifies" in the format document):
 
 1. the file is a well-formed certificate, the group name parses, ``d`` and ``metric`` agree;
-2. every generator is a dot product, a bracket (determinant), a scalar variable or a product of
-   earlier generators, hence invariant under the identity component; for groups with reflections
+2. every generator is a dot product, a bracket (determinant), a scalar variable, a complete
+   contraction of tensors (version 2: a graph of factors and index pairs, contracted with the
+   metric and at most one Levi-Civita tensor, evaluated here on tensors rebuilt from their
+   independent components) or a product of earlier generators, hence invariant under the
+   identity component; for groups with reflections
    candidates are monomials in the generators of parity 0, which are invariant under the whole
    group (a generator of parity 1 may only occur as a factor of a product generator);
 3. the generators are closed under the permutations inside each class of ``symmetries``;
 4. the blocks are exactly the canonical multidegrees;
 5. in each block the basis monomials have multidegree ``β`` and their evaluation matrix at the
    listed points has the recorded non-zero determinant mod ``p``;
-6. ``dimension`` agrees with the Weyl character formula, recomputed here with exact integers;
+6. ``dimension`` agrees with the Weyl character formula, recomputed here with exact integers
+   (tensor types: eigenvalues from the index-symmetry formula, parsed here);
 7. ``candidates`` agrees with a recount of the monomials, ``relations == candidates - span``;
 8. ``complete`` agrees with ``span == dimension`` in every block.
 
@@ -69,7 +73,8 @@ __all__ = [
 ]
 
 FORMAT = "invariants-certificate"
-VERSION = 1
+VERSION = 2  # the newest version read; version 1 certificates still check
+VERSIONS = (1, 2)
 SCALAR_LIKE = frozenset({"scalar", "pseudoscalar"})
 VECTOR_LIKE = frozenset({"vector", "pseudovector"})
 VARIABLE_TYPES = SCALAR_LIKE | VECTOR_LIKE
@@ -299,6 +304,7 @@ _INPUT_SCHEMA = {"name": "a string", "type": "a string"}
 _VARIABLE_SCHEMA = {"name": "a string", "type": "a string", "role": "a string"}
 _VARIABLE_SCHEMA["degree"] = "null or an int"
 _GENERATOR_SCHEMA = {"name": "a string", "kind": "a string", "args": "a list of ints"}
+_CONTRACTION_SCHEMA = {"edges": "a list of lists of ints", "epsilon": "a boolean"}
 _BLOCK_SCHEMA = {
     "multidegree": "a list of ints",
     "dimension": "an int",
@@ -387,19 +393,26 @@ def validate_structure(data: dict) -> Group:
     _require(data, _TOP_SCHEMA, "")
     if data["format"] != FORMAT:
         raise CertificateError(f"invalid value of key 'format': expected {FORMAT!r}")
-    if data["version"] != VERSION:
+    if data["version"] not in VERSIONS:
         version = _show(data["version"])
-        raise CertificateError(f"unsupported version {version} (this checker reads 1)")
-    _require_choice(data["output"], tuple(DUMMIES), "output")
+        raise CertificateError(f"unsupported version {version} (this checker reads 1 and 2)")
+    tensors = data["version"] >= 2  # version 2: tensor types and contraction generators
+    if not (tensors and _tensor_type(data["output"])):
+        _require_choice(data["output"], tuple(DUMMIES), "output")
     for i, item in enumerate(data["inputs"]):
         _require(item, _INPUT_SCHEMA, f"inputs[{i}].")
-        _require_choice(item["type"], INPUT_TYPES, f"inputs[{i}].type")
+        if not (tensors and _tensor_type(item["type"])):
+            _require_choice(item["type"], INPUT_TYPES, f"inputs[{i}].type")
     for i, var in enumerate(data["variables"]):
         _require(var, _VARIABLE_SCHEMA, f"variables[{i}].")
-        _require_choice(var["type"], VARIABLE_TYPES, f"variables[{i}].type")
+        if not (tensors and _tensor_type(var["type"])):
+            _require_choice(var["type"], VARIABLE_TYPES, f"variables[{i}].type")
         _require_choice(var["role"], ROLES, f"variables[{i}].role")
     for i, gen in enumerate(data["generators"]):
         _require(gen, _GENERATOR_SCHEMA, f"generators[{i}].")
+        if tensors and gen["kind"] == "contraction":
+            _require(gen, _CONTRACTION_SCHEMA, f"generators[{i}].")
+            continue
         _require_choice(gen["kind"], GENERATOR_KINDS, f"generators[{i}].kind")
     for i, block in enumerate(data["blocks"]):
         _require(block, _BLOCK_SCHEMA, f"blocks[{i}].")
@@ -456,7 +469,7 @@ def _variable_problems(data: dict, group: Group) -> list[str]:
     dummies = tuple(
         (variables[i]["type"], variables[i]["degree"]) for i in _dummy_indices(variables)
     )
-    if dummies != DUMMIES[data["output"]]:
+    if dummies != DUMMIES.get(data["output"]) and dummies != _tensor_dummies(data):
         problems.append(
             f"dummy variables {_show(list(dummies))} do not encode output {data['output']!r}"
         )
@@ -467,6 +480,8 @@ def _antisymmetric_problem(data: dict) -> str | None:
     """``antisymmetric`` lists the two dummies for skew output and is null otherwise."""
     dummies = _dummy_indices(data["variables"])
     expected = dummies if data["output"] == "skew" and len(dummies) == 2 else None
+    kinds = tuple((data["variables"][i]["type"], data["variables"][i]["degree"]) for i in dummies)
+    expected = None if kinds == _tensor_dummies(data) else expected
     got = data["antisymmetric"]
     if (sorted(got) if got is not None else None) != expected:
         return f"antisymmetric is {_show(got)}, expected {expected}"
@@ -518,7 +533,7 @@ def is_prime(n: int) -> bool:
 
 def _coordinate_offsets(variables: list[dict], d: int) -> list[int]:
     """Offset of each variable's first coordinate in a point (vector-like: d, scalar-like: 1)."""
-    sizes = [d if v["type"] in VECTOR_LIKE else 1 for v in variables]
+    sizes = [_size(v["type"], d) for v in variables]
     return [0, *itertools.accumulate(sizes)]
 
 
@@ -557,6 +572,8 @@ class Generator:
 def _generator_error(gen: dict, index: int, variables: list[dict], d: int) -> str | None:
     """Why ``gen`` is not well formed (None if it is); products refer to earlier generators."""
     kind, args, n = gen["kind"], gen["args"], len(variables)
+    if kind == "contraction":
+        return _contraction_error(gen, variables, d)
     arity = {"scalar": 1, "dot": 2, "bracket": d, "product": 2}[kind]
     if len(args) != arity:
         return f"{kind} takes {arity} arguments, got {len(args)}"
@@ -589,6 +606,10 @@ def _build_generator(gen: dict, earlier: list[Generator], variables: list[dict])
     for a in args:
         counts[a] += 1
     degree = tuple(counts)
+    if kind == "contraction":
+        parity = sum(variables[a]["type"].startswith("pseudo") for a in args) + gen["epsilon"]
+        atom = (kind, tuple(args), tuple(map(tuple, gen["edges"])), gen["epsilon"])
+        return Generator(degree, parity % 2, (atom,))
     parity = sum(variables[a]["type"].startswith("pseudo") for a in args) + (kind == "bracket")
     return Generator(degree, parity % 2, (_atom(kind, args),))
 
@@ -626,8 +647,10 @@ def analyse_generators(data: dict, group: Group) -> tuple[list[Generator] | None
 
 def _permuted_atom(atom: tuple, perm: dict[int, int]) -> tuple[tuple, int]:
     """Image of an atom under a permutation of variables, with the sign it picks up."""
-    kind, args = atom
+    kind, args = atom[:2]
     image = [perm.get(a, a) for a in args]
+    if kind == "contraction":  # the same graph on the permuted variables, listed as such
+        return (kind, tuple(image)) + atom[2:], 1
     if kind == "dot":
         return (kind, tuple(sorted(image))), 1
     inversions = sum(a > b for a, b in itertools.combinations(image, 2))
@@ -661,8 +684,8 @@ def closure_problems(data: dict, gens: list[Generator]) -> list[str]:
     index = {g.atoms: i for i, g in enumerate(gens)}
     involving: dict[int, set[int]] = {}
     for i, g in enumerate(gens):
-        for _, args in g.atoms:
-            for a in args:
+        for atom in g.atoms:
+            for a in atom[1]:
                 involving.setdefault(a, set()).add(i)
     for cls in data["symmetries"]:
         for a, b in itertools.pairwise(cls):
@@ -862,6 +885,256 @@ def count_candidates(
     return (n_total - plus - minus) // 2 + minus
 
 
+# --------------------------------------------------------------------------- tensors (version 2)
+
+#: Rank-2 tensor types by name: (formula, traceless).
+_NAMED_TENSORS = {"sym": ("ij=ji", False), "skew": ("ij=-ji", False), "dev": ("ij=ji", True)}
+_NAMED_TENSORS["matrix"] = ("ij", False)
+MAX_CONTRACTION_CELLS = 10**6  # entries d**(open slots) of a partial contraction, per point
+
+
+@dataclass(frozen=True)
+class TensorSpace:
+    """A tensor type as this checker reads it: every element ``(perm, sign)`` of the signed
+    permutation group of its index symmetry (``T[i_perm[0], …] = sign·T[i_0, …]``), whether it
+    is traceless (rank 2 only: ``η_{μν} T^{μν} = 0``) and whether it is pseudo."""
+
+    rank: int
+    elements: tuple[tuple[tuple[int, ...], int], ...]
+    traceless: bool
+    pseudo: bool
+
+
+def _parse_formula(formula: str) -> tuple[int, tuple] | None:
+    """Rank and group elements of ``"ijk=jik=-kji"``; None if malformed or forcing zero."""
+    words = formula.split("=")
+    first = words[0]
+    if not re.fullmatch(r"[a-z]{1,6}", first) or len(set(first)) != len(first):
+        return None
+    gens = []
+    for word in words[1:]:
+        sign = -1 if word.startswith("-") else 1
+        word = word.removeprefix("-")
+        if sorted(word) != sorted(first):
+            return None
+        gens.append((tuple(first.index(c) for c in word), sign))
+    rank = len(first)
+    group = {tuple(range(rank)): 1}
+    frontier = list(group)
+    while frontier:  # the closure: images of new elements under every generator
+        new = []
+        for perm in frontier:
+            for gen, sign in gens:
+                image = tuple(perm[gen[a]] for a in range(rank))
+                s = group[perm] * sign
+                if image in group:
+                    if group[image] != s:
+                        return None  # an element equal to both +1 and -1: T = 0
+                    continue
+                group[image] = s
+                new.append(image)
+        frontier = new
+    return rank, tuple(group.items())
+
+
+@lru_cache(maxsize=256)
+def _tensor_type(vtype: str) -> TensorSpace | None:
+    """The tensor space of a type name (``sym``, ``skew``, ``dev``, ``matrix``,
+    ``tensor(FORMULA)``, each optionally ``pseudo…``), or None if it is not one."""
+    if not isinstance(vtype, str) or len(vtype) > 200:
+        return None
+    pseudo = vtype.startswith("pseudo")
+    base = vtype.removeprefix("pseudo")
+    formula, traceless = _NAMED_TENSORS.get(base, (None, False))
+    m = re.fullmatch(r"tensor\(([a-z=-]{1,120})\)", base)
+    formula = m[1] if m else formula
+    parsed = _parse_formula(formula) if formula else None
+    if parsed is None:
+        return None
+    return TensorSpace(parsed[0], parsed[1], traceless, pseudo)
+
+
+@lru_cache(maxsize=256)
+def tensor_components(vtype: str, d: int) -> tuple[tuple[int, ...], ...]:
+    """The index tuples of a tensor variable's coordinates: the least tuple of each orbit of the
+    index symmetry that does not vanish (a tuple fixed by an element of sign -1), in
+    lexicographic order; a traceless type leaves out ``(d-1, d-1)``."""
+    out = list(_orbit_tuples(vtype, d))
+    if _tensor_type(vtype).traceless:
+        out.remove((d - 1, d - 1))
+    return tuple(out)
+
+
+@lru_cache(maxsize=256)
+def _orbit_tuples(vtype: str, d: int) -> tuple[tuple[int, ...], ...]:
+    """The least tuple of each orbit that does not vanish, in lexicographic order."""
+    space = _tensor_type(vtype)
+    out, seen = [], set()
+    for idx in itertools.product(range(d), repeat=space.rank):
+        if idx in seen:
+            continue
+        signs: dict[tuple[int, ...], int] = {}
+        for perm, sign in space.elements:
+            image = tuple(idx[perm[a]] for a in range(space.rank))
+            if signs.setdefault(image, sign) != sign:
+                signs[idx] = 0  # vanishes
+        seen.update(signs)
+        if signs[idx] != 0:
+            out.append(idx)
+    return tuple(out)
+
+
+def _size(vtype: str, d: int) -> int:
+    """Number of coordinates of a variable: 1 (scalar-like), d (vector-like) or its components."""
+    if vtype in SCALAR_LIKE:
+        return 1
+    if vtype in VECTOR_LIKE:
+        return d
+    return len(tensor_components(vtype, d))
+
+
+def _tensor_dummies(data: dict) -> tuple[tuple[str, int], ...] | None:
+    """Version 2: an output of tensor type is one dummy of that type, of degree 1."""
+    if data["version"] < 2 or not _tensor_type(data["output"]):
+        return None
+    return ((data["output"], 1),)
+
+
+def tensor_eigenvalues(kind: str, vtype: str, d: int) -> list[tuple[int, tuple[int, ...]]]:
+    """Eigenvalues of a tensor type on a component (see :func:`eigenvalues`): in the eigenbasis
+    of the vector representation the element acts on ``e_{i_1} ⊗ ⋯ ⊗ e_{i_r}`` by the product
+    of the vector eigenvalues and commutes with the symmetrizer of the index symmetry, so its
+    eigenvalues on the tensor space are those products over the orbits that do not vanish
+    (times ``det`` for pseudo types); a traceless type loses the eigenvalue of the trace, 1 (or
+    ``det``).  The orbits of index tuples do not depend on the basis."""
+    space = _tensor_type(vtype)
+    vector = eigenvalues(kind, "vector", d)
+    flip = -1 if space.pseudo and kind != "torus" else 1
+    r = _rank(kind, d)
+    out = []
+    for idx in _orbit_tuples(vtype, d):
+        sign, weight = flip, [0] * r
+        for i in idx:
+            sign *= vector[i][0]
+            weight = [a + b for a, b in zip(weight, vector[i][1])]
+        out.append((sign, tuple(weight)))
+    if space.traceless:
+        out.remove((flip, (0,) * r))
+    return out
+
+
+def full_tensor(vtype: str, comps: np.ndarray, metric: Sequence[int], p: int) -> np.ndarray:
+    """The full array ``(points, d, …, d)`` of a variable from its coordinates ``(points, m)``:
+    vectors as they are, tensors by ``T[i∘perm] = sign·c_i`` on each orbit (0 on the others) and,
+    if traceless, ``T^{d-1,d-1} = -η_{d-1} Σ_{μ<d-1} η_μ T^{μμ}``."""
+    d, n = len(metric), comps.shape[0]
+    if vtype in SCALAR_LIKE:
+        return comps[:, 0]
+    if vtype in VECTOR_LIKE:
+        return comps
+    space = _tensor_type(vtype)
+    out = np.zeros((n,) + (d,) * space.rank, dtype=comps.dtype)
+    for k, idx in enumerate(tensor_components(vtype, d)):
+        for perm, sign in space.elements:
+            image = tuple(idx[perm[a]] for a in range(space.rank))
+            out[(slice(None),) + image] = comps[:, k] if sign > 0 else (p - comps[:, k]) % p
+    if space.traceless:
+        rest = sum(int(metric[i]) % p * out[:, i, i] % p for i in range(d - 1)) % p
+        out[:, d - 1, d - 1] = (p - rest) % p if metric[d - 1] > 0 else rest
+    return out
+
+
+def _slots(rank_of: Sequence[int], gen: dict, d: int) -> int:
+    return sum(rank_of) + (d if gen["epsilon"] else 0)
+
+
+def _contraction_error(gen: dict, variables: list[dict], d: int) -> str | None:
+    """Why a contraction generator is not a complete contraction (None if it is): every slot of
+    every factor (and of ε) in exactly one edge, no edge inside ε, and a bounded evaluation."""
+    args, n = gen["args"], len(variables)
+    if not args or not all(0 <= a < n for a in args):
+        return "contraction of no factors or of a variable index out of range"
+    ranks = [_variable_rank(variables[a]["type"]) for a in args]
+    total = _slots(ranks, gen, d)
+    edges = gen["edges"]
+    ends = [s for e in edges for s in e]
+    if any(len(e) != 2 for e in edges) or sorted(ends) != list(range(total)):
+        return f"edges must pair the {total} slots, each slot in exactly one edge"
+    first_eps = sum(ranks)
+    if gen["epsilon"] and any(min(e) >= first_eps for e in edges):
+        return "an edge joins two slots of ε (that contraction is zero)"
+    if d ** _max_open(ranks, edges, first_eps) > MAX_CONTRACTION_CELLS:
+        raise CertificateError(
+            f"contraction {_show(gen['name'])}: more than the checker's limit of "
+            f"{MAX_CONTRACTION_CELLS} entries in a partial contraction (list its factors along "
+            "its edges)"
+        )
+    return None
+
+
+def _variable_rank(vtype: str) -> int:
+    if vtype in SCALAR_LIKE:
+        return 0
+    if vtype in VECTOR_LIKE:
+        return 1
+    return _tensor_type(vtype).rank
+
+
+def _max_open(ranks: Sequence[int], edges: list[list[int]], first_eps: int) -> int:
+    """Most open slots while the factors are multiplied in, in order (edges close when both of
+    their slots are open; ε comes last and closes everything)."""
+    partner = {a: b for a, b in edges} | {b: a for a, b in edges}
+    open_slots: set[int] = set()
+    start, most = 0, 0
+    for r in ranks:
+        open_slots |= set(range(start, start + r))
+        start += r
+        most = max(most, len(open_slots))
+        open_slots = {s for s in open_slots if partner[s] not in open_slots}
+    return most
+
+
+def contraction_value(gen: dict, factors: list[np.ndarray], group: Group, p: int) -> np.ndarray:
+    """Value mod p at every point of a complete contraction: factors (full arrays, ``(points,
+    d, …)``) multiplied in order; two open slots joined by an edge are contracted with the metric
+    (``Σ_μ η_μμ T^{…μ…μ…}``) as soon as both are open, reducing mod p after every step; a final
+    ε (``ε_{01…} = 1``) contracts the remaining slots by ``Σ_σ sign(σ) T^{σ(0) σ(1) …}``."""
+    d, n = group.d, factors[0].shape[0]
+    metric = np.array([m % p for m in group.metric], dtype=factors[0].dtype)
+    edges = gen["edges"]
+    partner = {a: b for a, b in edges} | {b: a for a, b in edges}
+    value = np.ones((n,), dtype=factors[0].dtype)
+    axes: list[int] = []  # the slot of each axis of value after the first
+    start = 0
+    for x in factors:
+        r = x.ndim - 1
+        value = (
+            value.reshape(value.shape + (1,) * r)
+            * x.reshape((n,) + (1,) * len(axes) + x.shape[1:])
+            % p
+        )
+        axes += list(range(start, start + r))
+        start += r
+        for s in list(axes):
+            if s in axes and partner[s] in axes:
+                i, j = axes.index(s), axes.index(partner[s])
+                diag = np.diagonal(value, axis1=1 + i, axis2=1 + j)  # last axis: μ
+                value = (diag * metric % p).sum(axis=-1) % p
+                axes = [a for a in axes if a not in (s, partner[s])]
+    if not gen["epsilon"]:
+        return value.reshape(n)
+    order = [axes.index(partner[start + k]) for k in range(d)]  # axis of each ε slot
+    total = np.zeros(n, dtype=value.dtype)
+    for sigma in itertools.permutations(range(d)):
+        index = [0] * d
+        for k in range(d):
+            index[order[k]] = sigma[k]
+        term = value[(slice(None),) + tuple(index)]
+        inversions = sum(a > b for a, b in itertools.combinations(sigma, 2))
+        total = (total + (p - term if inversions % 2 else term)) % p
+    return total
+
+
 # --------------------------------------------------------------------------- the character formula
 
 
@@ -882,6 +1155,8 @@ def eigenvalues(kind: str, vtype: str, d: int) -> list[tuple[int, tuple[int, ...
     """
     r = _rank(kind, d)
     flip = -1 if vtype.startswith("pseudo") and kind != "torus" else 1
+    if _tensor_type(vtype):
+        return tensor_eigenvalues(kind, vtype, d)
     if vtype in SCALAR_LIKE:
         return [(flip, (0,) * r)]
     sign = -1 if kind == "minus" else 1
@@ -969,11 +1244,13 @@ def sym_character(kind: str, vtype: str, d: int, k: int, base: int, dtype: str) 
 def _component_integral(kind: str, d: int, factors: tuple[tuple[str, int], ...]) -> int:
     """Average over one component: constant term of chi * prod_{alpha > 0} (1 - z^alpha)."""
     roots = root_factor(kind, d)
-    # keys must be unique for the exponents of chi and of the root factor alike
-    base = 2 * max([sum(k for _, k in factors)] + [abs(x) for e, _ in roots for x in e]) + 1
+    # keys must be unique for the exponents of chi and of the root factor alike (an eigenvalue
+    # of a tensor of rank r has exponents up to r in absolute value)
+    top = sum(k * max(1, _variable_rank(t)) for t, k in factors)
+    base = 2 * max([top] + [abs(x) for e, _ in roots for x in e]) + 1
     bound = 1
     for vtype, k in factors:  # l1 norm bound of chi: the number of monomials
-        n = 1 if vtype in SCALAR_LIKE else d
+        n = _size(vtype, d)
         bound *= math.comb(k + n - 1, k)
     dtype = "int64" if bound < _INT64_COEFFICIENT_LIMIT else "object"
     chi = (np.zeros(1, dtype=_key_dtype(base, _rank(kind, d))), np.ones(1, dtype=dtype))
@@ -1019,7 +1296,7 @@ def block_dimension(data: dict, group: Group, beta: Sequence[int]) -> int:
     """Point 6: the dimension of the invariants of multidegree beta (skew: antisymmetric part)."""
     variables = data["variables"]
     factors = [(v["type"], b) for v, b in zip(variables, beta)]
-    if data["output"] != "skew":
+    if data["antisymmetric"] is None:
         return invariant_dimension(group, factors)
     rest = [f for v, f in zip(variables, factors) if v["role"] == "input"]
     return invariant_dimension(group, factors) - invariant_dimension(group, rest + [("vector", 2)])
@@ -1113,9 +1390,15 @@ def generator_values(
         mats = np.stack([np.stack([coords(a) for a in gens_raw[i]["args"]], axis=2) for i in chunk])
         dets = batched_det_mod(mats.reshape(-1, d, d), p).reshape(len(chunk), len(points))
         values[:, chunk] = dets.T
+    tensors: dict[int, np.ndarray] = {}  # full arrays of the variables, built when needed
     for i, gen in enumerate(gens_raw):
         args = gen["args"]
-        if gen["kind"] == "scalar":
+        if gen["kind"] == "contraction":
+            for a in args:
+                if a not in tensors:
+                    tensors[a] = full_tensor(variables[a]["type"], coords(a), group.metric, p)
+            values[:, i] = contraction_value(gen, [tensors[a] for a in args], group, p)
+        elif gen["kind"] == "scalar":
             values[:, i] = points[:, offsets[args[0]]]
         elif gen["kind"] == "dot":
             products = coords(args[0]) * coords(args[1]) % p * metric % p
@@ -1181,7 +1464,7 @@ def block_limits(data: dict, group: Group, beta: Sequence[int]) -> None:
     """Refuse (CertificateError) a block too large for this checker's algorithms."""
     terms, cells = [], 1
     for v, k in zip(data["variables"], beta):
-        n = 1 if v["type"] in SCALAR_LIKE else group.d
+        n = _size(v["type"], group.d)
         terms.append(math.comb(k + n - 1, k))
         cells *= k + 1
     where = f"block {_show(list(beta))}"
@@ -1250,7 +1533,7 @@ def block_problems(ctx: _Context, block: dict) -> tuple[list[str], int]:
         problems.append(f"span {span} exceeds the dimension {dim}")
     if block["relations"] != block["candidates"] - block["span"]:
         problems.append(f"relations {relations} != candidates {candidates} - span {span}")
-    if ctx.gens is not None and (ctx.data["output"] != "skew" or ctx.swap is not None):
+    if ctx.gens is not None and (ctx.data["antisymmetric"] is None or ctx.swap is not None):
         usable = usable_generators(ctx.gens, ctx.group)
         count = count_candidates(ctx.gens, beta, usable, ctx.swap)
         if count != block["candidates"]:
@@ -1287,7 +1570,7 @@ def _header_problems(data: dict, group: Group) -> tuple[list[str], bool]:
 
 def _skew_swap(data: dict, gens: list[Generator]) -> tuple[list | None, list[str]]:
     """The permutation of the generators induced by exchanging the two dummies (skew only)."""
-    if data["output"] != "skew":
+    if data["antisymmetric"] is None:
         return None, []
     a, b = data["antisymmetric"]
     swap = generator_permutation(gens, {a: b, b: a})
@@ -1316,7 +1599,7 @@ def _evaluate(
     width = _coordinate_offsets(data["variables"], group.d)[-1]
     points = np.array(raw, dtype=dtype).reshape(len(raw), width)
     values = generator_values(data, data["generators"], group, points)
-    if data["output"] != "skew":
+    if data["antisymmetric"] is None:
         return values, None
     offsets = _coordinate_offsets(data["variables"], group.d)
     a, b = data["antisymmetric"]

@@ -364,41 +364,33 @@ def _terminate(signum, frame) -> None:
 
 
 def _verify_tensors(args) -> int:
-    """``verify`` for tensor inputs: the minimal-generators engine, block by block."""
-    from .minimal import minimal_generators
+    """``verify`` for tensor inputs: the contraction engine (:mod:`invariants.tensor_verify`)."""
+    from .tensor_verify import verify_tensors
 
-    if args.certificate:
-        raise InvariantsError(
-            "certificates for tensor inputs are not written yet; drop --certificate"
-        )
-    result = minimal_generators(args.group, args.inputs, args.degree, output=args.output)
-    rows = result.degrees()
+    if args.resume:
+        raise InvariantsError("--resume is not available for tensor inputs yet")
+    if args.certificate:  # before the work: an unwritable path must not cost a verification
+        check_writable(args.certificate, "certificate")
+    report = verify_tensors(args.group, args.inputs, args.output, args.degree, seed=args.seed)
     if args.json:
-        data = result.as_dict()
-        data["complete"] = result.complete
-        data["degrees"] = rows
-        print(json.dumps(data, indent=1, ensure_ascii=False))
-        return 0 if result.complete else 1
-    inputs = "; ".join(f"{n}:{t}" for n, t in result.inputs)
-    print(f"group {result.group}, inputs {inputs}, output {result.output}, degree <= {args.degree}")
-    head = f"{'degree':>6} {'dimension':>10} {'span':>10} {'candidates':>11} {'relations':>10}"
-    print(head)
-    print("-" * len(head))
-    for r in rows:
-        flag = "" if r["span"] == r["dimension"] else "   INCOMPLETE"
-        print(
-            f"{r['degree']:>6} {r['dimension']:>10} {r['span']:>10} {r['candidates']:>11} "
-            f"{r['relations']:>10}{flag}"
-        )
-    names = ", ".join(g.name for g in result.generators)
-    print(f"\ngenerators ({len(result.generators)}): {names}")
+        print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
+        _final_certificate(report, args.certificate)
+        return 0 if report.complete else 1
+    inputs = "; ".join(f"{n}:{t}" for n, t in report.inputs)
+    print(f"group {report.group_name}, inputs {inputs}, output {report.output}, ", end="")
+    print(f"degree <= {args.degree}")
+    print(report.table())
+    names = report.module_names()
+    print(f"\ngenerators ({len(names)}): {', '.join(names)}")
     verdict = (
         "COMPLETE: the products of the generators span every block"
-        if result.complete
-        else f"INCOMPLETE: proven up to degree {result.complete_to_degree}"
+        if report.complete
+        else f"INCOMPLETE: proven up to degree {report.complete_to_degree}"
     )
     print(f"\n{verdict}")
-    return 0 if result.complete else 1
+    if _final_certificate(report, args.certificate):
+        print(f"certificate written to {args.certificate}")
+    return 0 if report.complete else 1
 
 
 def _verify(args) -> int:

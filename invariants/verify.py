@@ -232,7 +232,16 @@ def verify(
     >>> r = verify("SO(3)", "p,q:vector", output="vector", degree=3)
     >>> [(d.degree, d.dimension, d.span) for d in r.degrees]
     [(0, 0, 0), (1, 2, 2), (2, 1, 1), (3, 6, 6)]
+
+    Tensor inputs (``sym``, ``skew``, ``dev``, ``matrix``, with vectors) go to the contraction
+    engine (:func:`invariants.tensor_verify.verify_tensors`; no checkpoints or cross-check yet):
+
+    >>> r = verify("O(3)", "S:dev; R:skew", output="dev", degree=4)
+    >>> r.complete, [d.dimension for d in r.degrees], r.certificate()["version"]
+    (True, [0, 1, 3, 4, 11], 2)
     """
+    if _tensor_inputs(inputs):  # contractions, not scalar products: the tensor engine
+        return _verify_tensors(group, inputs, output, degree, seed, cross_check, checkpoint, resume)
     problem = make_problem(group, inputs, output, max_degree=check_degree(degree))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
@@ -258,6 +267,31 @@ def verify(
         resume=resume,
         max_block_bytes=max_block_bytes,
     )
+
+
+def _tensor_inputs(inputs) -> bool:
+    """Whether ``inputs`` has a tensor input (malformed ones are left to :func:`make_problem`)."""
+    from .inputs import parse_inputs
+
+    if isinstance(inputs, Problem):
+        return False
+    try:
+        parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
+    except (InvariantsError, TypeError, ValueError):
+        return False
+    return any(i.tensor is not None for i in parsed)
+
+
+def _verify_tensors(group, inputs, output, degree, seed, cross_check, checkpoint, resume):
+    """:func:`invariants.tensor_verify.verify_tensors`, refusing what it does not do yet."""
+    from .tensor_verify import verify_tensors
+
+    for name, value in (("cross_check", cross_check), ("checkpoint", checkpoint)):
+        if value not in (None, False):
+            raise InvariantsError(f"{name} is not available for tensor inputs yet")
+    if resume is not None:
+        raise InvariantsError("resume is not available for tensor inputs yet")
+    return verify_tensors(group, inputs, output, degree, seed=seed)
 
 
 def verify_problem(

@@ -5,8 +5,10 @@ Usage (from the repository root)::
     python proofs/make_certificates.py
 
 Suite: O(d) and SO(d) for d = 2..5, O(1,3) and SO+(1,3); n = 1..4 vectors (and 5 for d <= 4);
-outputs scalar and vector; degree 8. ``tests/test_proofs.py`` re-checks every file with the
-independent checker.
+outputs scalar and vector; degree 8. Tensor inputs (certificate format version 2): two symmetric
+tensors under O(3), Pope's basis (dev-valued functions of S:dev, R:skew), electromagnetism
+(F:skew, p:vector under O(1,3)); degree 8. ``tests/test_proofs.py`` re-checks every file with
+the independent checker.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 from pathlib import Path
 
 from invariants.certificate import make_certificate, write_certificate
+from invariants.tensor_verify import verify_tensors
 from invariants.verify import verify
 
 DEGREE = 8
@@ -36,8 +39,25 @@ def file_name(group: str, n: int, output: str) -> str:
     return f"{safe}-{n}vectors-{output}-deg{DEGREE}.json"
 
 
+#: (group, inputs, output, file stem): tensor inputs, certified by version-2 certificates.
+TENSOR_SUITE = [
+    ("O(3)", "A,B:sym", "scalar", "O3-AB_sym"),
+    ("O(3)", "S:dev; R:skew", "dev", "O3-S_dev-R_skew"),
+    ("O(1,3)", "F:skew; p:vector", "scalar", "O1_3-F_skew-p_vector"),
+]
+
+
 def main() -> int:
     HERE.mkdir(parents=True, exist_ok=True)
+    for group, spec, output, stem in TENSOR_SUITE:
+        start = time.perf_counter()
+        report = verify_tensors(group, spec, output=output, degree=DEGREE)
+        path = HERE / f"{stem}-{output}-deg{DEGREE}.json"
+        write_certificate(report.certificate(), path)
+        status = "complete" if report.complete else "INCOMPLETE"
+        print(f"{path.name:45s} {status} {time.perf_counter() - start:6.2f}s")
+        if not report.complete:
+            return 1
     for group, n, output in suite():
         start = time.perf_counter()
         spec = ",".join(f"v{i}" for i in range(1, n + 1)) + ":vector"

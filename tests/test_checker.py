@@ -37,6 +37,7 @@ from invariants.checker import (
     is_prime,
     parse_group,
 )
+from invariants.tensor_verify import verify_tensors
 
 P = 2147483647  # 2**31 - 1
 DUMMY_TABLE = {
@@ -770,7 +771,7 @@ def test_variables_must_match_inputs() -> None:
         (lambda c: c.update(group="Q(3)"), "unknown group name 'Q(3)'; accepted forms: O(d)"),
         (lambda c: c.update(output="tensor"), "invalid value 'tensor' of key 'output'"),
         (lambda c: c.update(format="other"), "invalid value of key 'format'"),
-        (lambda c: c.update(version=2), "unsupported version 2"),
+        (lambda c: c.update(version=3), "unsupported version 3"),
         (lambda c: c["generators"][0].update(kind="cross"), "of key 'generators[0].kind'"),
         (lambda c: c.update(degree=-1), "invalid value -1 of key 'degree'"),
         (lambda c: c.update(antisymmetric=[0]), "wrong type of key 'antisymmetric'"),
@@ -1220,6 +1221,9 @@ _SMALL = {
     "e3": e3_positions(),
     "product": o2_product_generator(),
     "vector": o3_vector_output(),
+    # version 2: tensor variables and contraction graphs (an ε one among them), a tensor dummy
+    "tensor": verify_tensors("SO(3)", "A:sym; v:vector", degree=3).certificate(),
+    "tensor_output": verify_tensors("O(3)", "S:dev; R:skew", output="dev", degree=2).certificate(),
 }
 
 

@@ -384,8 +384,8 @@ def test_cli_verify_for_tensor_inputs(capsys):
             character_dimension("O", 4, [skew, "vector"], [a, t - a]) for a in range(t + 1)
         )
         assert row["dimension"] == expected == row["span"]
-    code, _, err = run(capsys, "verify", "O(3)", "A:sym", "--certificate", "x.json")
-    assert code == 2 and "certificates for tensor inputs are not written yet" in err
+    code, _, err = run(capsys, "verify", "O(3)", "A:sym", "--resume", "x.json")
+    assert code == 2 and "--resume is not available for tensor inputs yet" in err
 
 
 def test_cli_a_zero_space_is_an_answer(capsys):

@@ -11,8 +11,10 @@ CERTS = sorted((Path(__file__).resolve().parent.parent / "proofs" / "certificate
 
 
 def test_the_suite_is_there():
-    # O(d), SO(d) for d = 2..5 and O(1,3), SO+(1,3); 1..5 vectors (1..4 for d = 5); 2 outputs.
-    assert len(CERTS) == 96
+    # O(d), SO(d) for d = 2..5 and O(1,3), SO+(1,3); 1..5 vectors (1..4 for d = 5); 2 outputs;
+    # and 3 with tensor inputs (format version 2).
+    assert len(CERTS) == 99
+    assert sum(json.loads(p.read_text())["version"] == 2 for p in CERTS) == 3
 
 
 @pytest.mark.parametrize("path", CERTS, ids=[p.stem for p in CERTS])
