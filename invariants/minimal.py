@@ -15,8 +15,16 @@ multidegree is then the dimension of ``(R₊/R₊²)_β`` for the invariant ring
 depend on the choices made (graded Nakayama lemma: a homogeneous set generates ``R`` iff its
 image spans ``R₊/R₊²``) — so it can be compared with published integrity bases. If some block
 stays below ``D(β)``, the contractions do not generate there (for the "S" groups in more than
-five dimensions, where contractions with the Levi-Civita tensor are not enumerated) and
+six dimensions, where contractions with the Levi-Civita tensor are not enumerated, or for
+products with more than :data:`invariants.matchings.MAX_SLOTS` index slots) and
 ``complete_to_degree`` says up to which degree the set is proven complete.
+
+Inputs of rank ≥ 3 (``tensor(FORMULA)``), pseudo-tensors and ``SO(6)`` go through the
+perfect-matching contractions of :mod:`invariants.matchings` (index notation):
+
+>>> r = minimal_generators("O(3)", "E:tensor(ijkl=jikl=klij)", degree=2)
+>>> [g.name for g in r.generators][:3], len(r.generators), r.complete_to_degree
+(['E_{iijj}', 'E_{ijij}', 'E_{iijk}E_{jkll}'], 6, 2)
 
 >>> r = minimal_generators("O(3)", "A:sym", degree=6)
 >>> [g.name for g in r.generators], r.complete_to_degree
@@ -37,8 +45,10 @@ from .counting import character_dimension
 from .errors import InvariantsError, check_integer
 from .groups import parse_group
 from .inputs import parse_inputs
-from .particles import refuse_identical
+from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
+from .matchings import tensor_contractions
 from .modular import PRIME, rank_and_pivots
+from .particles import refuse_identical
 from .problem import make_problem
 from .spaces import TensorType, parse_tensor_type
 from .spanning import generator_values, sample_points
@@ -163,6 +173,13 @@ def minimal_generators(
     vectorial = all(i.tensor is None for i in parsed)
     if vectorial and output in _VECTOR_PATH_OUTPUTS:
         return _vector_generators(G, parsed, degree, output, seed)
+    if _needs_matchings(G, parsed):
+        if output != "scalar":
+            raise InvariantsError(
+                f"output {output!r} with tensor inputs of rank ≥ 3, pseudo-tensors or SO(d), "
+                f"d > {MAX_EPSILON_DIMENSION}: minimal generators take the output scalar so far"
+            )
+        return _matching_generators(G, parsed, degree, seed)
     if output not in _TENSOR_PATH_OUTPUTS:
         raise InvariantsError(
             f"output {output!r} with tensor inputs: minimal generators take the outputs "
@@ -403,6 +420,103 @@ def select(candidates, blocks, dims, degree: int):
     return kept, spans, complete_to, products
 
 
+def _needs_matchings(G, parsed) -> bool:
+    """Whether the rank-≤2 words do not suffice: a tensor of rank ≠ 2, a pseudo-tensor (with a
+    pseudovector among tensors), or ``ε`` with more than five slots."""
+    tensors = [i.tensor for i in parsed if i.tensor is not None]
+    return any(t.rank != 2 or t.pseudo for t in tensors) or (
+        bool(tensors)
+        and (
+            any(i.type == "pseudovector" for i in parsed)
+            or (G.family == "SO" and G.d > MAX_EPSILON_DIMENSION)
+        )
+    )
+
+
+def _matching_generators(G, parsed, degree: int, seed: int) -> MinimalGenerators:
+    """The selection over the perfect-matching contractions of :mod:`invariants.matchings`
+    (factors of any rank, pseudo-tensors, one ``ε``): for ``O`` groups only products with an
+    even number of pseudo factors (``ε`` is one), for ``SO`` groups all."""
+    types = {}
+    for i in parsed:
+        if i.tensor is None and i.type not in ("vector", "pseudovector"):
+            raise InvariantsError(
+                f"input {i.name!r} of type {i.type!r}: with tensor inputs, minimal generators "
+                "take vectors, pseudovectors and tensors so far"
+            )
+        types[i.name] = i.tensor if i.tensor is not None else i.type
+    names = tuple(types)
+    pseudo = any(
+        t == "pseudovector" or (isinstance(t, TensorType) and t.pseudo) for t in types.values()
+    )
+    epsilon = G.d if G.family == "SO" or pseudo else None
+    if epsilon is not None and epsilon > MAX_DENSE_EPSILON:
+        epsilon = None  # not enumerated: the blocks that need ε stay incomplete, and say so
+    contractions = tensor_contractions(types, degree, epsilon, parity_even=G.family == "O")
+    blocks = [b for total in range(1, degree + 1) for b in _compositions(total, len(names))]
+    dims = {b: character_dimension(G.family, G.d, list(types.values()), b) for b in blocks}
+    points = _tensor_points(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
+    ops = _mod_p_ops(len(next(iter(points.values())))).bind(G.metric)
+    candidates = [
+        (c, c.multidegree(names), np.asarray(c.evaluate(points, ops)) % PRIME) for c in contractions
+    ]
+    kept, spans, complete_to, products = select(candidates, blocks, dims, degree)
+    coords = tensor_coordinates(G.d, types)
+    found = tuple(
+        MinimalGenerator(c.name, c.multidegree(names), c.expression(coords, G.metric), c)
+        for c in kept
+    )
+    return MinimalGenerators(
+        G.name,
+        tuple((i.name, i.type) for i in parsed),
+        degree,
+        found,
+        complete_to,
+        tuple(spans),
+        "scalar",
+        tuple(products),
+    )
+
+
+def _tensor_points(G, types, count, seed) -> dict:
+    """Random points mod p: vectors ``(count, d)``, tensors symmetrized over their index group
+    (``Σ_g sign(g) g·X`` spans the tensor space), ``dev`` made traceless."""
+    rng = np.random.default_rng(seed)
+    d = G.d
+    out = {}
+    for name, t in types.items():
+        if not isinstance(t, TensorType):
+            out[name] = rng.integers(0, PRIME, size=(count, d))
+            continue
+        X = rng.integers(0, PRIME, size=(count,) + (d,) * t.rank)
+        Y = np.zeros_like(X)
+        for perm, sign in t.symmetry.elements:
+            Y = (Y + sign * np.transpose(X, (0,) + tuple(1 + a for a in perm))) % PRIME
+        if t.traceless:
+            Y[:, d - 1, d - 1] = -np.trace(Y[:, : d - 1, : d - 1], axis1=1, axis2=2) % PRIME
+        out[name] = Y
+    return out
+
+
+def tensor_coordinates(d: int, types: dict) -> dict:
+    """Component symbols of inputs of any rank: one symbol ``C_012`` per surviving orbit of
+    index tuples (its least member), the others ``±`` it; vectors ``d × 1`` columns."""
+    out = {}
+    for name, t in types.items():
+        if not isinstance(t, TensorType):
+            out[name] = sympy.Matrix(sympy.symbols(f"{name}_0:{d}"))
+            continue
+        X = np.zeros((d,) * t.rank, dtype=object)
+        for idx in t.symmetry.orbits(d):
+            x = sympy.Symbol(f"{name}_" + "".join(map(str, idx)))
+            for perm, sign in t.symmetry.elements:
+                X[tuple(idx[a] for a in perm)] = sign * x
+        if t.traceless:
+            X[d - 1, d - 1] = -sum(X[i, i] for i in range(d - 1))
+        out[name] = sympy.Array(X.tolist()) if t.rank != 2 else sympy.Matrix(X.tolist())
+    return out
+
+
 def _type(name: str, t):
     if t == "vector":
         return "vector"
@@ -503,6 +617,8 @@ def _mod_p_ops(n: int) -> Ops:
             np.diag(np.array(m, dtype=np.int64) % PRIME), (n,) + (len(m),) * 2
         ),
         eye=lambda k: np.broadcast_to(np.eye(k, dtype=np.int64), (n, k, k)),
+        batched=True,
+        reduce=lambda x: x % PRIME,
     )
 
 
