@@ -46,7 +46,13 @@ import sympy
 from .errors import InvariantsError
 from .spaces import TensorType
 
-__all__ = ["MAX_SLOTS", "TensorContraction", "evaluate_network", "tensor_contractions"]
+__all__ = [
+    "MAX_SLOTS",
+    "TensorContraction",
+    "canonical",
+    "evaluate_network",
+    "tensor_contractions",
+]
 
 #: Largest number of index slots of a product enumerated (15!! ≈ 2·10⁶ matchings beyond).
 MAX_SLOTS = 12
@@ -283,35 +289,42 @@ def _matchings(n: int):
     yield from rec()
 
 
+def _orbit(m, moves) -> tuple[dict, bool]:
+    """The orbit of the matching ``m`` with the sign of each member relative to ``m``, and
+    whether some member is reached with both signs (the class vanishes)."""
+    total = len(m)
+    sign_of = {m: 1}
+    frontier = [m]
+    vanishes = False
+    while frontier:
+        nxt = []
+        for x in frontier:
+            for perm, s in moves:
+                y = [0] * total
+                for a in range(total):
+                    y[perm[a]] = perm[x[a]]
+                y = tuple(y)
+                sy = sign_of[x] * s
+                if y in sign_of:
+                    vanishes |= sign_of[y] != sy
+                    continue
+                sign_of[y] = sy
+                nxt.append(y)
+        frontier = nxt
+    return sign_of, vanishes
+
+
 def _classes(factors, ranks, symmetries, traceless):
     """Representatives (least matching) of the non-vanishing connected classes."""
     total = sum(ranks)
     moves = _orbit_moves(factors, ranks, symmetries)
-    slots = _slots(ranks)
-    owner = [k for k, s in enumerate(slots) for _ in s]
+    owner = [k for k, s in enumerate(_slots(ranks)) for _ in s]
     seen: set = set()
     out = []
     for m in _matchings(total):
         if m in seen:
             continue
-        sign_of = {m: 1}
-        frontier = [m]
-        vanishes = False
-        while frontier:
-            nxt = []
-            for x in frontier:
-                for perm, s in moves:
-                    y = [0] * total
-                    for a in range(total):
-                        y[perm[a]] = perm[x[a]]
-                    y = tuple(y)
-                    sy = sign_of[x] * s
-                    if y in sign_of:
-                        vanishes |= sign_of[y] != sy
-                        continue
-                    sign_of[y] = sy
-                    nxt.append(y)
-            frontier = nxt
+        sign_of, vanishes = _orbit(m, moves)
         seen.update(sign_of)
         rep = min(sign_of)
         if vanishes or any(traceless[owner[a]] and owner[rep[a]] == owner[a] for a in range(total)):
@@ -319,6 +332,44 @@ def _classes(factors, ranks, symmetries, traceless):
         if _connected(rep, owner, len(factors)):
             out.append(rep)
     return out
+
+
+def canonical(
+    inputs: dict, factors: tuple[str, ...], matching: tuple[int, ...], epsilon: int | None = None
+) -> tuple[TensorContraction, int] | None:
+    """The representative of the class of ``matching`` (of ``factors``, sorted as in
+    :func:`tensor_contractions`) and the sign ``s`` with ``value(matching) = s · value(rep)``,
+    or ``None`` if the class vanishes.
+
+    >>> from invariants.spaces import parse_tensor_type as T
+    >>> c, s = canonical({"W": T("skew")}, ("W", "W"), (3, 2, 1, 0))  # W_{ij}W_{ji}
+    >>> c.name, s
+    ('W_{ij}W_{ij}', -1)
+    """
+    ranks, syms, traceless = _describe(inputs)
+    rk = tuple(ranks[f] if f != EPSILON else epsilon for f in factors)
+    sy = [syms[f] if f != EPSILON else _antisymmetric(epsilon) for f in factors]
+    sign_of, vanishes = _orbit(tuple(matching), _orbit_moves(factors, rk, sy))
+    owner = [k for k, s in enumerate(_slots(rk)) for _ in s]
+    if vanishes or any(
+        f != EPSILON and traceless[f] and owner[matching[a]] == owner[a]
+        for a, f in ((a, factors[owner[a]]) for a in range(len(matching)))
+    ):
+        return None
+    rep = min(sign_of)
+    return TensorContraction(tuple(factors), rk, rep), sign_of[rep]
+
+
+def _describe(inputs: dict):
+    ranks, syms, traceless = {}, {}, {}
+    for name, t in inputs.items():
+        if t in ("vector", "pseudovector"):
+            ranks[name], syms[name], traceless[name] = 1, (), False
+        elif isinstance(t, TensorType):
+            ranks[name], syms[name], traceless[name] = t.rank, t.symmetry.generators, t.traceless
+        else:
+            raise InvariantsError(f"contractions of {name!r}: unknown type {t!r}")
+    return ranks, syms, traceless
 
 
 def _connected(m, owner, count) -> bool:
@@ -336,15 +387,11 @@ def tensor_contractions(
     one per class (module docstring). ``epsilon=d`` also uses one ``ε`` of ``d`` slots;
     ``parity_even`` keeps only products with an even number of pseudo factors (``ε`` counts as
     one: the ``O`` groups). Products of more than :data:`MAX_SLOTS` slots are skipped."""
-    ranks, syms, pseudo, traceless = {}, {}, {}, {}
-    for name, t in inputs.items():
-        if t in ("vector", "pseudovector"):
-            ranks[name], syms[name], pseudo[name], traceless[name] = 1, (), t != "vector", False
-        elif isinstance(t, TensorType):
-            ranks[name], syms[name] = t.rank, t.symmetry.generators
-            pseudo[name], traceless[name] = t.pseudo, t.traceless
-        else:
-            raise InvariantsError(f"contractions of {name!r}: unknown type {t!r}")
+    ranks, syms, traceless = _describe(inputs)
+    pseudo = {
+        n: t == "pseudovector" or (isinstance(t, TensorType) and t.pseudo)
+        for n, t in inputs.items()
+    }
     names = sorted(inputs)
     out = []
     for deg in range(1, degree + 1):
