@@ -208,9 +208,26 @@ class Ops:
     """Arithmetic for :meth:`Contraction.evaluate`: SymPy matrices (:data:`SYMPY`), or any
     array library through the functions given; ``bind(metric)`` fixes ``η``."""
 
-    def __init__(self, mul, transpose, trace, entry, product, add, diag, eye, metric=None):
+    def __init__(
+        self,
+        mul,
+        transpose,
+        trace,
+        entry,
+        product,
+        add,
+        diag,
+        eye,
+        metric=None,
+        *,
+        batched=False,
+        reduce=None,
+    ):
         self.mul, self.transpose, self.trace, self.entry = mul, transpose, trace, entry
         self.product, self.add, self._diag, self._eye = product, add, diag, eye
+        #: For contractions of any rank (:mod:`invariants.matchings`): whether values carry a
+        #: leading batch axis, and the reduction applied after every pairwise step (mod p).
+        self.batched, self.reduce, self.metric = batched, reduce, metric
         if metric is not None:
             self.eta, self.eye = diag(metric), eye(len(metric))
 
@@ -225,6 +242,8 @@ class Ops:
             self._diag,
             self._eye,
             tuple(metric),
+            batched=self.batched,
+            reduce=self.reduce,
         )
 
 
