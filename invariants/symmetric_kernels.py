@@ -10,9 +10,10 @@ Evaluating it term by term costs one monomial per image (up to ``n!/(n-k)!`` of 
 ``k`` particles). Here every generator *family* is computed once as an array over particle indices
 (``m_i`` as ``(N, n)``, the Gram block ``x_i·x_j`` as ``(N, n, n)``, brackets ``[x_i,x_j,x_k]`` as
 ``(N, n, n, n)``, seeds ``x_i`` as ``(N, n, d)``), and each orbit sum is one ``einsum`` over the
-particle slots its representative uses, times a 0/1 mask keeping the slots on distinct particles.
-This sums the term over all injective maps ``f`` of its ``k`` used particles into the ``n`` of
-their class; each distinct image appears ``c`` times, ``c`` = (number of injective maps) /
+particle slots its representative uses, restricted to distinct particles by inclusion–exclusion
+(Möbius inversion over set partitions of the slots: ``Σ_{i≠j} m_i m_j = (Σ m)² − Σ m²``, each
+unrestricted sum an ``einsum`` that factorizes). This sums the term over all injective maps ``f`` of its ``k`` used particles into the
+``n`` of their class; each distinct image appears ``c`` times, ``c`` = (number of injective maps) /
 (number of distinct images) — the order of the stabilizer (orbit–stabilizer theorem) — so the
 orbit sum is that einsum divided by ``c``.
 
@@ -335,6 +336,7 @@ class SymmetricKernel:
         self.B = B
         self.dtype = _numpy_dtype(dtype).type
         self.plans = [self._plan(t, o) for t, o in zip(B.terms, B.orbits)]
+        self._paths: dict = {}
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -390,14 +392,11 @@ class SymmetricKernel:
                             parts.append(part)
                             subs.append(sub)
                     operands.append(((gen.kind, tuple(parts)), "".join(subs) + "".join(letters)))
-        masks = []
         by_class: dict[int, list[str]] = {}
         for (c, _k), letter in slot.items():
             by_class.setdefault(c, []).append(letter)
-        for c, letters in by_class.items():
-            if len(letters) > 1:
-                masks.append((len(identical[c]), len(letters), "".join(letters)))
-        return operands, masks, tensor, o.multiplicity, o.vanishes
+        merges = _inclusion_exclusion(list(by_class.values()))
+        return operands, merges, tensor, o.multiplicity, o.vanishes
 
     def __call__(self, *args, **inputs):
         if args:
@@ -422,6 +421,14 @@ class SymmetricKernel:
             flat[name] = a.reshape((N,) + ((d,) if type_ in _VEC else ()))
         out = self._evaluate(flat, N)
         return out.reshape(batch + out.shape[1:])
+
+    def _einsum(self, expr: str, ops) -> np.ndarray:
+        """``einsum`` with its contraction order planned once per expression and shapes."""
+        key = (expr,) + tuple(o.shape for o in ops)
+        path = self._paths.get(key)
+        if path is None:
+            path = self._paths[key] = np.einsum_path(expr, *ops, optimize="greedy")[0]
+        return np.einsum(expr, *ops, optimize=path)
 
     def _evaluate(self, flat: dict, N: int) -> np.ndarray:
         B = self.B
@@ -453,14 +460,17 @@ class SymmetricKernel:
                 # v·u = vᵀηu: the seed η ∂φ/∂u = η η v = v
                 (other,) = [p for p in parts if p[0] != "dummy"]
                 value = field_array(other)
-            elif kind == "dot":
-                pa, pb = (
-                    ("b" if parts[0][0] == "field" else ""),
-                    ("c" if parts[1][0] == "field" else ""),
-                )
-                value = np.einsum(
-                    f"a{pa}z,a{pb}z,z->a{pa}{pb}", field_array(parts[0]), field_array(parts[1]), eta
-                )
+            elif kind == "dot":  # the η-weighted Gram block, by batched matrix products
+                a, b = (field_array(p) for p in parts)
+                a = a * eta
+                if a.ndim == 3 and b.ndim == 3:  # (N, n, d) · (N, n', d) -> (N, n, n')
+                    value = np.matmul(a, np.swapaxes(b, 1, 2))
+                elif a.ndim == 3:
+                    value = np.matmul(a, b[:, :, None])[:, :, 0]
+                elif b.ndim == 3:
+                    value = np.matmul(b, a[:, :, None])[:, :, 0]
+                else:
+                    value = np.einsum("az,az->a", a, b)
             else:  # bracket: ε contracted with its arguments; the dummy axes stay free
                 coords = _LETTERS[27 : 27 + d]
                 particles = iter(_LETTERS[1:26])
@@ -484,21 +494,18 @@ class SymmetricKernel:
 
         shape = _tensor_shape(B.output, d)
         result = np.zeros((N, len(self.plans)) + shape, dtype=self.dtype)
-        for j, (operands, masks, tensor, mult, vanishes) in enumerate(self.plans):
+        for j, (operands, merges, tensor, mult, vanishes) in enumerate(self.plans):
             if vanishes:
                 continue
-            subs, ops = [], []
-            for key, sub in operands:
-                subs.append("a" + sub)
-                ops.append(family(key))
-            for n, k, letters in masks:
-                subs.append(letters)
-                ops.append(_distinct(n, k, self.dtype))
+            ops = [family(key) for key, _ in operands]
             out = "".join(letter for letter, _ in sorted(tensor, key=lambda t: t[1]))
             if not ops:
                 value = np.ones(N, dtype=self.dtype)
             else:
-                value = np.einsum(",".join(subs) + "->a" + out, *ops, optimize="greedy")
+                value = 0
+                for coefficient, merge in merges:
+                    expr = ",".join("a" + sub.translate(merge) for _, sub in operands) + "->a" + out
+                    value = value + coefficient * self._einsum(expr, ops)
             value = _seed(B.output, value, tensor, eta, d)
             result[:, j] = value / mult
         return result
@@ -547,14 +554,35 @@ def _levi_civita(d: int, dtype) -> np.ndarray:
     return eps
 
 
-def _distinct(n: int, k: int, dtype) -> np.ndarray:
-    """The 0/1 tensor of shape ``(n,)*k``: 1 where the ``k`` indices are pairwise distinct."""
-    idx = np.indices((n,) * k)
-    mask = np.ones((n,) * k, dtype=bool)
-    for i in range(k):
-        for j in range(i + 1, k):
-            mask &= idx[i] != idx[j]
-    return mask.astype(dtype)
+def _set_partitions(items: list) -> list[list[list]]:
+    """Every partition of ``items`` into non-empty blocks."""
+    if not items:
+        return [[]]
+    first, rest = items[0], items[1:]
+    out = []
+    for p in _set_partitions(rest):
+        out.append([[first]] + p)
+        for k in range(len(p)):
+            out.append(p[:k] + [[first] + p[k]] + p[k + 1 :])
+    return out
+
+
+def _inclusion_exclusion(classes: list[list[str]]) -> list[tuple[int, dict]]:
+    """The sum over pairwise distinct particle slots (within each class) as a signed sum of
+    unrestricted sums, ``(coefficient, letter merge)``: Möbius inversion on the lattice of set
+    partitions, ``Σ_{distinct} = Σ_π μ(0̂, π) Σ_{maps constant on the blocks of π}`` with
+    ``μ(0̂, π) = Π_blocks (−1)^{|b|−1} (|b|−1)!`` (Rota, "On the foundations of combinatorial
+    theory I", 1964). Each unrestricted sum factorizes in ``einsum`` (``Σ_{i≠j} m_i m_j =
+    (Σ m)² − Σ m²``)."""
+    out = [(1, {})]
+    for letters in classes:
+        step = []
+        for partition in _set_partitions(letters):
+            mu = math.prod((-1) ** (len(b) - 1) * math.factorial(len(b) - 1) for b in partition)
+            merge = {ord(x): b[0] for b in partition for x in b}
+            step.append((mu, merge))
+        out = [(c1 * c2, {**m1, **m2}) for c1, m1 in out for c2, m2 in step]
+    return out
 
 
 class _ExpandedKernel:
