@@ -9,12 +9,13 @@ zero (it is its own negative).
 Evaluating it term by term costs one monomial per image (up to ``n!/(n-k)!`` of them for a term on
 ``k`` particles). Here every generator *family* is computed once as an array over particle indices
 (``m_i`` as ``(N, n)``, the Gram block ``x_i·x_j`` as ``(N, n, n)``, brackets ``[x_i,x_j,x_k]`` as
-``(N, n, n, n)``, seeds ``x_i`` as ``(N, n, d)``), and each orbit sum is one ``einsum`` over the
-particle slots its representative uses, restricted to distinct particles by inclusion–exclusion
-(Möbius inversion over set partitions of the slots: ``Σ_{i≠j} m_i m_j = (Σ m)² − Σ m²``, each
-unrestricted sum an ``einsum`` that factorizes). This sums the term over all injective maps ``f`` of its ``k`` used particles into the
-``n`` of their class; each distinct image appears ``c`` times, ``c`` = (number of injective maps) /
-(number of distinct images) — the order of the stabilizer (orbit–stabilizer theorem) — so the
+``(N, n, n, n)``, seeds ``x_i`` as ``(N, n, d)``), and each orbit sum is a few ``einsum`` calls
+over the particle slots its representative uses, restricted to distinct particles by
+inclusion–exclusion (Möbius inversion over set partitions of the slots: ``Σ_{i≠j} m_i m_j =
+(Σ m)² − Σ m²``; each unrestricted sum is an ``einsum`` that factorizes). This sums the term over
+all injective maps ``f`` of its ``k`` used particles into the ``n`` of their class; each distinct
+image appears ``c`` times, ``c`` = (number of injective maps) / (number of distinct images), the
+order of the stabilizer (orbit–stabilizer theorem), so the
 orbit sum is that einsum divided by ``c``.
 
 The einsum is invariant under permuting the particles in the data up to round-off: a
