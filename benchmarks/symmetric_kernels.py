@@ -37,11 +37,11 @@ CASES = [
 SIZES = [4, 5, 6, 7, 8]
 
 
-def best(f, repeat=3):
+def best(f, data, repeat=3):
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        f()
+        f(**data)
         times.append(time.perf_counter() - t)
     return min(times)
 
@@ -74,7 +74,7 @@ def main() -> None:
             fast, slow = K(**data), E(**data)
             err = np.max(np.abs(fast - slow)) / np.max(np.abs(slow))
             assert err < 1e-9, (spec, err)
-            tk, te = best(lambda: K(**data)), best(lambda: E(**data))
+            tk, te = best(K, data), best(E, data)
             rows.append((group, spec, output, degree, len(B), images, tk, te, build, compile_time))
             print(
                 f"{group} {spec:<24} {output:<6} deg {degree}: {len(B):3d} orbit sums, "
@@ -84,15 +84,21 @@ def main() -> None:
             )
     if args.markdown:
         print()
-        print(f"batch {batch}, best of 3, {platform.processor() or platform.machine()}, "
-              f"NumPy {np.__version__}")
+        print(
+            f"batch {batch}, best of 3, {platform.processor() or platform.machine()}, "
+            f"NumPy {np.__version__}"
+        )
         print()
-        print("| group | inputs | output | degree | orbit sums | images | symmetric kernel | "
-              "term by term | ratio |")
+        print(
+            "| group | inputs | output | degree | orbit sums | images | symmetric kernel | "
+            "term by term | ratio |"
+        )
         print("|---|---|---|---|---|---|---|---|---|")
         for g, s, o, k, nb, ni, tk, te, _, _ in rows:
-            print(f"| {g} | `{s}` | {o} | {k} | {nb} | {ni} | {tk * 1e3:.1f} ms | "
-                  f"{te * 1e3:.1f} ms | {te / tk:.1f}× |")
+            print(
+                f"| {g} | `{s}` | {o} | {k} | {nb} | {ni} | {tk * 1e3:.1f} ms | "
+                f"{te * 1e3:.1f} ms | {te / tk:.1f}× |"
+            )
 
 
 if __name__ == "__main__":

@@ -206,6 +206,9 @@ def term_parts(B: Basis) -> list[tuple[sympy.Expr, sympy.Expr]]:
     >>> [text(s * t) for s, t in term_parts(B)][3:6]
     ['(p·q)*η', 'p⊗q', 'q⊗p']
     """
+    orbit_parts = getattr(B, "orbit_parts", None)  # orbit sums over identical particles
+    if orbit_parts is not None:
+        return orbit_parts()
     out = []
     for term in B.terms:
         name = term_name(B.problem, term.factors or term.monomial)

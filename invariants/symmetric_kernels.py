@@ -190,6 +190,25 @@ class SymmetricBasis(Basis):
             out.append(sympy.expand(total))
         return tuple(out)
 
+    def orbit_parts(self) -> list:
+        """``(Σ_images sign × scalar part × seed, 1)`` per orbit sum, in the named symbols of
+        :func:`invariants.fitting.term_parts`: a fitted model's formula is then written out
+        over the particles (``m1*(x1·x1)*η + … + m5*(x5·x5)*η``)."""
+        import sympy
+
+        from .names import term_name
+
+        out = []
+        for o in self.orbits:
+            total = sympy.Integer(0)
+            for factors, sign in o.images:
+                name = term_name(self.problem, factors)
+                scalar = sympy.Mul(*(sympy.Symbol(n) ** e for n, e in name.scalars))
+                seed = sympy.Symbol(name.seed) if name.seed else sympy.Integer(1)
+                total += sign * scalar * seed
+            out.append((total, sympy.Integer(1)))
+        return out
+
     def lambdify(self, backend: str = "numpy", dtype=np.float64):
         if backend != "numpy":
             raise InvariantsError("symmetric kernels run on the 'numpy' back end only so far")

@@ -140,6 +140,11 @@ def test_inertia_exact_recovery_at_13_samples():
     names = [t.name for t in B.terms]
     c = dict(zip(names, model.coefficients))
     assert abs(c["Σ m1*(x1·x1)*η"] - 1) < 1e-9 and abs(c["Σ m1*x1⊗x1"] + 1) < 1e-9
+    S = sympy.Symbol
+    law = sum(
+        S(f"m{i}") * S(f"x{i}·x{i}") * S("η") - S(f"m{i}") * S(f"x{i}⊗x{i}") for i in range(1, 6)
+    )
+    assert sympy.expand(model.formula() - law) == 0  # written out over the five bodies
     # the same fit from fields stacked over the particles
     m = np.stack([X[f"m{i}"] for i in range(1, 6)], axis=1)
     x = np.stack([X[f"x{i}"] for i in range(1, 6)], axis=1)
