@@ -209,10 +209,11 @@ class SymmetricBasis(Basis):
             out.append((total, sympy.Integer(1)))
         return out
 
-    def lambdify(self, backend: str = "numpy", dtype=np.float64):
+    def lambdify(self, backend: str = "numpy", dtype=np.float64, mode: str = "auto"):
+        """The :class:`SymmetricKernel` (``mode`` as in :data:`MODES`)."""
         if backend != "numpy":
             raise InvariantsError("symmetric kernels run on the 'numpy' back end only so far")
-        return SymmetricKernel(self, dtype)
+        return SymmetricKernel(self, dtype, mode)
 
     def expand_data(self, inputs):
         """Data per input name, accepting fields stacked over particles (:func:`stack_inputs`)."""
@@ -342,7 +343,33 @@ def stack_inputs(spec, d: int, inputs) -> dict:
 # The kernel
 
 
-_LETTERS = string.ascii_letters
+_LETTERS = string.ascii_letters.replace("A", "")  # 'a' is the batch, 'A' the injective maps
+#: How each orbit sum is summed over distinct particles: by a cost model, or forced (tests).
+MODES = ("auto", "inclusion-exclusion", "gather")
+#: The fixed cost of one einsum call, in element operations (about 10 µs).
+CALL_COST = 10_000
+
+
+@dataclass(frozen=True)
+class _TermPlan:
+    operands: tuple  # (family key, subscripts)
+    merges: list  # inclusion–exclusion: (coefficient, letter merge)
+    tensor: list  # (letter, dummy index) of the output axes
+    out: str  # output tensor letters
+    multiplicity: int
+    vanishes: bool
+    gather: dict | None  # slot letter -> particle index at each injective map
+    ie_flops: float  # per sample
+    gather_flops: float  # per sample
+
+
+def _flops(expr: str, sizes: dict) -> float:
+    """Per-sample cost of an einsum over the given letter sizes (its greedy contraction)."""
+    inputs = expr.split("->")[0].split(",")
+    ops = [np.empty((1,) + tuple(sizes[x] for x in sub[1:])) for sub in inputs]
+    text = np.einsum_path(expr, *ops, optimize="greedy")[1]
+    line = next(x for x in text.splitlines() if "Optimized FLOP count" in x)
+    return float(line.split(":")[1])
 
 
 class SymmetricKernel:
@@ -350,9 +377,12 @@ class SymmetricKernel:
     shape ``(..., len(B))``, ``(..., len(B), d)`` or ``(..., len(B), d, d)``, like
     :class:`invariants.kernels.Kernel`. Inputs per expanded input or stacked per field."""
 
-    def __init__(self, B: SymmetricBasis, dtype=np.float64):
+    def __init__(self, B: SymmetricBasis, dtype=np.float64, mode: str = "auto"):
         from .kernels import _numpy_dtype
 
+        if mode not in MODES:
+            raise InvariantsError(f"unknown mode {mode!r}; accepted: {', '.join(MODES)}")
+        self.mode = mode
         self.B = B
         self.dtype = _numpy_dtype(dtype).type
         self.plans = [self._plan(t, o) for t, o in zip(B.terms, B.orbits)]
@@ -416,7 +446,36 @@ class SymmetricKernel:
         for (c, _k), letter in slot.items():
             by_class.setdefault(c, []).append(letter)
         merges = _inclusion_exclusion(list(by_class.values()))
-        return operands, merges, tensor, o.multiplicity, o.vanishes
+        # The alternative: gather the families at every injective map of the slots (one
+        # einsum over the maps; cheaper than inclusion–exclusion for few particles).
+        sizes = {letter: len(identical[c]) for (c, _k), letter in slot.items()}
+        sizes.update({letter: problem.group.d for letter, _ in tensor})
+        choices = [
+            itertools.permutations(range(len(identical[c])), len(letters))
+            for c, letters in by_class.items()
+        ]
+        order = [letter for letters in by_class.values() for letter in letters]
+        maps = np.array([sum(m, ()) for m in itertools.product(*choices)], dtype=np.intp)
+        gather = {letter: maps[:, k] for k, letter in enumerate(order)} if order else None
+        out = "".join(letter for letter, _ in sorted(tensor, key=lambda t: t[1]))
+        ie_flops = sum(
+            _flops(",".join("a" + sub.translate(m) for _, sub in operands) + "->a" + out, sizes)
+            for _, m in merges
+            if operands
+        )
+        tsize = problem.group.d ** len(tensor)
+        gather_flops = len(maps) * (len(operands) + 1) * tsize
+        return _TermPlan(
+            operands,
+            merges,
+            tensor,
+            out,
+            o.multiplicity,
+            o.vanishes,
+            gather,
+            ie_flops,
+            gather_flops,
+        )
 
     def __call__(self, *args, **inputs):
         if args:
@@ -441,6 +500,14 @@ class SymmetricKernel:
             flat[name] = a.reshape((N,) + ((d,) if type_ in _VEC else ()))
         out = self._evaluate(flat, N)
         return out.reshape(batch + out.shape[1:])
+
+    def _use_gather(self, plan, N: int) -> bool:
+        """Gather at the injective maps, or inclusion–exclusion: the cheaper by a cost model
+        (element operations, plus a fixed cost per einsum call)."""
+        if self.mode != "auto":
+            return self.mode == "gather"
+        ie = N * plan.ie_flops + CALL_COST * len(plan.merges)
+        return N * plan.gather_flops + CALL_COST < ie
 
     def _einsum(self, expr: str, ops) -> np.ndarray:
         """``einsum`` with its contraction order planned once per expression and shapes."""
@@ -514,18 +581,31 @@ class SymmetricKernel:
 
         shape = _tensor_shape(B.output, d)
         result = np.zeros((N, len(self.plans)) + shape, dtype=self.dtype)
-        for j, (operands, merges, tensor, mult, vanishes) in enumerate(self.plans):
-            if vanishes:
+        for j, plan in enumerate(self.plans):
+            if plan.vanishes:
                 continue
+            operands, tensor, out = plan.operands, plan.tensor, plan.out
             ops = [family(key) for key, _ in operands]
-            out = "".join(letter for letter, _ in sorted(tensor, key=lambda t: t[1]))
             if not ops:
                 value = np.ones(N, dtype=self.dtype)
+            elif plan.gather is not None and self._use_gather(plan, N):
+                subs, gathered = [], []
+                for (_, sub), F in zip(operands, ops):
+                    slots = [x for x in sub if x in plan.gather]
+                    rest = "".join(x for x in sub if x not in plan.gather)
+                    if slots:
+                        gathered.append(F[(slice(None),) + tuple(plan.gather[x] for x in slots)])
+                        subs.append("a" + "A" + rest)
+                    else:
+                        gathered.append(F)
+                        subs.append("a" + rest)
+                value = self._einsum(",".join(subs) + "->a" + out, gathered)
             else:
                 value = 0
-                for coefficient, merge in merges:
+                for coefficient, merge in plan.merges:
                     expr = ",".join("a" + sub.translate(merge) for _, sub in operands) + "->a" + out
                     value = value + coefficient * self._einsum(expr, ops)
+            mult = plan.multiplicity
             value = _seed(B.output, value, tensor, eta, d)
             result[:, j] = value / mult
         return result

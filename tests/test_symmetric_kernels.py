@@ -54,12 +54,13 @@ def rel(a, b):
     return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
 
 
+@pytest.mark.parametrize("mode", ["inclusion-exclusion", "gather", "auto"])
 @pytest.mark.parametrize("group,spec,output,degree", CASES)
-def test_kernel_equals_term_by_term_expansion(group, spec, output, degree):
+def test_kernel_equals_term_by_term_expansion(group, spec, output, degree, mode):
     B = sbasis(group, spec, output, degree)
     assert len(B) > 0
     data = sample(B, np.random.default_rng(3), 9)
-    fast, slow = B.lambdify()(**data), B.expanded_kernel()(**data)
+    fast, slow = B.lambdify(mode=mode)(**data), B.expanded_kernel()(**data)
     assert fast.shape == slow.shape == (9, len(B)) + fast.shape[2:]
     # per term: an orbit sum that is not identically zero must agree to round-off
     for j in range(len(B)):
@@ -191,6 +192,8 @@ def test_bad_input():
         K(m=m)
     with pytest.raises(InvariantsError, match=r"stacked field 'x'"):
         inv.fit(B, {"m": m, "x": np.ones((2, 2, 3))}, np.ones(2))
+    with pytest.raises(InvariantsError, match="unknown mode"):
+        B.lambdify(mode="fast")
     with pytest.raises(InvariantsError, match="no identical particles"):
         symmetric_basis("O(3)", "p,q:vector", "scalar", 2)
     with pytest.raises(InvariantsError, match="translations"):
