@@ -8,6 +8,8 @@ Tasks (data as in EMLP's ``datasets.py``):
   and the same basis with the derived invariant inputs ``features=("norms", "cosines")``.
 * **Inertia** — ``m_i = softplus(z_i)``, ``z_i ~ N(0, 1)``, ``x_i ~ N(0, I₃)``, ``i = 1..5``;
   ``I = Σ m_i (‖x_i‖² δ − x_i x_iᵀ)``; O(3), sym output, degree 3. A polynomial in the basis.
+  Fitted twice: the bodies as distinct inputs (236 terms), and as 5 identical bodies
+  ``5*(m:scalar; x:vector)`` (19 orbit sums under S_5).
 * **ParticleInteraction** — ``p1..p4 ∈ R⁴``, entries ``N(0, 1)/4``, Minkowski metric; the
   electron–muon matrix element ``y = 4 Σ_{μν} L_e^{μν} L_μ^{μν}``; O(1,3), scalar output,
   degree 4. A polynomial in the basis.
@@ -36,6 +38,7 @@ import sympy
 import invariants
 from invariants.datasets import inertia, o5_synthetic, particle_interaction
 from invariants.fitting import fit_cv
+from invariants.symmetric_kernels import symmetric_basis
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "paper_tasks.json"
@@ -61,6 +64,21 @@ EMLP = {
 # Tasks (data generators in invariants.datasets)
 
 
+#: Marks a specification of a symmetric basis (identical particles, G × S_n): built once with
+#: :func:`invariants.symmetric_kernels.symmetric_basis` and passed to fit_cv as a Basis.
+SYMMETRIC = "symmetric"
+_SYMMETRIC_BASES: dict = {}
+
+
+def resolve(spec):
+    """A fit_cv specification; symmetric bases are built (once) here."""
+    if isinstance(spec, tuple) and spec[0] == SYMMETRIC:
+        if spec not in _SYMMETRIC_BASES:
+            _SYMMETRIC_BASES[spec] = symmetric_basis(*spec[1:])
+        return _SYMMETRIC_BASES[spec]
+    return spec
+
+
 #: task -> (data generator, {method: fit_cv specification and degrees})
 TASKS = {
     "O5Synthetic": (
@@ -80,7 +98,14 @@ TASKS = {
     ),
     "Inertia": (
         inertia,
-        {"poly": (("O(3)", "x1,x2,x3,x4,x5:vector; m1,m2,m3,m4,m5:scalar", "sym"), (3,))},
+        {
+            "poly": (("O(3)", "x1,x2,x3,x4,x5:vector; m1,m2,m3,m4,m5:scalar", "sym"), (3,)),
+            # the bodies are identical: orbit sums under S_5 (invariants.symmetric_kernels)
+            "poly, 5 identical bodies": (
+                (SYMMETRIC, "O(3)", "5*(m:scalar; x:vector)", "sym", 3),
+                None,
+            ),
+        },
     ),
     "ParticleInteraction": (
         particle_interaction,
@@ -133,7 +158,7 @@ def run(sizes, seeds, log=print) -> dict:
                 for method, (spec, degrees) in methods.items():
                     start = time.perf_counter()
                     model, _ = fit_cv(
-                        spec,
+                        resolve(spec),
                         train_x,
                         train_y,
                         degrees=degrees,

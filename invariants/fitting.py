@@ -206,6 +206,9 @@ def term_parts(B: Basis) -> list[tuple[sympy.Expr, sympy.Expr]]:
     >>> [text(s * t) for s, t in term_parts(B)][3:6]
     ['(p·q)*η', 'p⊗q', 'q⊗p']
     """
+    orbit_parts = getattr(B, "orbit_parts", None)  # orbit sums over identical particles
+    if orbit_parts is not None:
+        return orbit_parts()
     out = []
     for term in B.terms:
         name = term_name(B.problem, term.factors or term.monomial)
@@ -291,8 +294,16 @@ def _describe(inp, d: int) -> str:
     )
 
 
+def _expanded(B: Basis, inputs):
+    """Data per input name; a basis over identical particles also takes fields stacked over
+    the particles (:func:`invariants.symmetric_kernels.stack_inputs`)."""
+    expand = getattr(B, "expand_data", None)
+    return expand(inputs) if expand is not None else inputs
+
+
 def _check_inputs(B: Basis, inputs) -> tuple[dict[str, np.ndarray], tuple[int, ...]]:
     """Validate the data dict; return float64 arrays and the common batch shape."""
+    inputs = _expanded(B, inputs)
     expected = _data_inputs(B)
     d = B.group.d
     if not isinstance(inputs, Mapping):
@@ -688,6 +699,7 @@ def fit(
     """
     B = _check_basis(B)
     ridge, sparse, threshold = _check_options(ridge, sparse, threshold)
+    inputs = _expanded(B, inputs)
     data, batch = _check_inputs(B, inputs)
     Y = _check_y(B, y, batch)
     data, Y, n = _flatten(data, batch, Y)

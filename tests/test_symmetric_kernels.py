@@ -1,0 +1,201 @@
+"""Symmetric kernels (orbit sums over identical particles): agreement with the term-by-term
+expansion and with SymPy, exact permutation invariance, equivariance, fits, bad input."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import invariants as inv
+from invariants import InvariantsError, datasets
+from invariants.basis import to_tensor
+from invariants.particles import parse_spec
+from invariants.problem import make_problem
+from invariants.symmetric_kernels import orbit, stack_inputs, symmetric_basis
+from tests.conftest import act, transform_output
+
+CASES = [
+    ("O(3)", "3*(m:scalar; x:vector)", "scalar", 3),
+    ("O(3)", "4*(m:scalar; x:vector)", "sym", 3),
+    ("SO(3)", "3*p:vector; g:vector", "vector", 3),
+    ("SO(3)", "4*p:vector", "matrix", 3),
+    ("O(3)", "3*p:vector; q:vector", "skew", 3),
+    ("O(1,3)", "3*p:vector", "sym", 3),
+    ("O(1,3)", "3*p:vector; q:vector", "vector", 3),
+    ("SO(3)", "3*p:vector", "pseudoscalar", 3),
+    ("O(2)", "3*p:vector; s:scalar", "scalar", 4),
+    ("O(3)", "2*p:vector; 2*q:vector", "vector", 3),  # two classes
+]
+
+_BASES: dict = {}
+
+
+def sbasis(group, spec, output, degree):
+    key = (group, spec, output, degree)
+    if key not in _BASES:
+        _BASES[key] = symmetric_basis(group, spec, output, degree)
+    return _BASES[key]
+
+
+def sample(B, rng, n):
+    d = B.group.d
+    return {
+        i.name: rng.normal(size=(n, d)) if i.vector_like else rng.normal(size=n)
+        for i in B.problem.inputs
+    }
+
+
+def rel(a, b):
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
+
+
+@pytest.mark.parametrize("mode", ["inclusion-exclusion", "gather", "auto"])
+@pytest.mark.parametrize("group,spec,output,degree", CASES)
+def test_kernel_equals_term_by_term_expansion(group, spec, output, degree, mode):
+    B = sbasis(group, spec, output, degree)
+    assert len(B) > 0
+    data = sample(B, np.random.default_rng(3), 9)
+    fast, slow = B.lambdify(mode=mode)(**data), B.expanded_kernel()(**data)
+    assert fast.shape == slow.shape == (9, len(B)) + fast.shape[2:]
+    # per term: an orbit sum that is not identically zero must agree to round-off
+    for j in range(len(B)):
+        assert np.max(np.abs(fast[:, j] - slow[:, j])) <= 1e-9 * max(np.max(np.abs(slow)), 1.0)
+
+
+@pytest.mark.parametrize(
+    "group,spec,output,degree",
+    [("SO(3)", "3*p:vector; g:vector", "vector", 3), ("O(3)", "3*(m:scalar; x:vector)", "sym", 2)],
+)
+def test_kernel_equals_sympy_expansion(group, spec, output, degree):
+    B = sbasis(group, spec, output, degree)
+    problem = B.problem
+    syms = problem.symbols()
+    flat = [s for i in problem.inputs for s in syms[i.name]]
+    rng = np.random.default_rng(5)
+    data = sample(B, rng, 1)
+    args = [float(x) for i in problem.inputs for x in np.atleast_1d(data[i.name][0])]
+    values = B.lambdify()(**data)[0]
+    for j, phi in enumerate(B.invariants):  # the orbit sum expanded symbolically
+        expected = np.array(sympy.lambdify(flat, to_tensor(problem, phi))(*args), dtype=float)
+        assert rel(values[j], expected.reshape(values[j].shape)) <= 1e-9
+
+
+def _permuted(B, data, perms):
+    """The data with the particles of class c permuted by perms[c]: particle k gets the values
+    of particle perms[c][k]."""
+    names = [i.name for i in B.problem.inputs]
+    out = dict(data)
+    for cls, perm in zip(B.spec.identical, perms):
+        for k, particle in enumerate(cls):
+            for f, inp in enumerate(particle):
+                out[names[inp]] = data[names[cls[perm[k]][f]]]
+    return out
+
+
+@settings(max_examples=15)
+@given(case=st.sampled_from(CASES), seed=st.integers(0, 2**32 - 1))
+def test_permutation_invariance_and_equivariance(case, seed):
+    B = sbasis(*case)
+    K = B.lambdify()
+    rng = np.random.default_rng(seed)
+    data = sample(B, rng, 4)
+    base = K(**data)
+    perms = [rng.permutation(len(cls)) for cls in B.spec.identical]
+    scale = max(np.max(np.abs(base)), 1e-300)
+    assert np.max(np.abs(K(**_permuted(B, data, perms)) - base)) <= 1e-12 * scale
+    g = B.group.random_element(rng, scale=0.5)
+    moved = act(B.problem, g, None, {k: v.T for k, v in data.items()})
+    moved = {k: np.asarray(v).T for k, v in moved.items()}
+    expected = transform_output(B.output, g, base)
+    assert np.max(np.abs(K(**moved) - expected)) <= 1e-9 * max(np.max(np.abs(expected)), 1.0)
+
+
+def test_orbit_multiplicity_and_vanishing():
+    s = parse_spec("3*p:vector")
+    P = make_problem("SO(3)", s.inputs, "scalar")
+    index = {g.name: k for k, g in enumerate(P.generators)}
+    o = orbit(P, s.identical, ((index["p1·p2"], 1),))
+    assert (len(o.images), o.multiplicity, o.vanishes) == (3, 2, False)  # 3 pairs, 3!/3 maps each
+    o = orbit(P, s.identical, ((index["p1·p1"], 1),))
+    assert (len(o.images), o.multiplicity) == (3, 1)
+    bracket = next(k for k, g in enumerate(P.generators) if g.kind == "bracket")
+    assert orbit(P, s.identical, ((bracket, 1),)).vanishes  # alternating under S_3
+    assert orbit(P, s.identical, ((bracket, 2),)).vanishes is False  # its square is symmetric
+
+
+def test_inertia_exact_recovery_at_13_samples():
+    B = sbasis("O(3)", "5*(m:scalar; x:vector)", "sym", 3)
+    assert len(B) == 19  # against 236 terms without the permutations
+    rng = np.random.default_rng(0)
+    X, y = datasets.inertia(13, rng)
+    Xt, yt = datasets.inertia(200, rng)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # full numerical rank: the coefficients are unique
+        model = inv.fit(B, X, y)
+    assert np.mean((model.predict(Xt) - yt) ** 2) / np.mean(yt**2) < 1e-24
+    names = [t.name for t in B.terms]
+    c = dict(zip(names, model.coefficients))
+    assert abs(c["Σ m1*(x1·x1)*η"] - 1) < 1e-9 and abs(c["Σ m1*x1⊗x1"] + 1) < 1e-9
+    S = sympy.Symbol
+    law = sum(
+        S(f"m{i}") * S(f"x{i}·x{i}") * S("η") - S(f"m{i}") * S(f"x{i}⊗x{i}") for i in range(1, 6)
+    )
+    assert sympy.expand(model.formula() - law) == 0  # written out over the five bodies
+    # the same fit from fields stacked over the particles
+    m = np.stack([X[f"m{i}"] for i in range(1, 6)], axis=1)
+    x = np.stack([X[f"x{i}"] for i in range(1, 6)], axis=1)
+    stacked = inv.fit(B, {"m": m, "x": x}, y)
+    assert np.allclose(stacked.coefficients, model.coefficients, rtol=0, atol=1e-12)
+    assert np.allclose(stacked.predict({"m": m, "x": x}), y, rtol=0, atol=1e-10)
+
+
+def test_fewer_samples_are_rank_deficient():
+    B = sbasis("O(3)", "5*(m:scalar; x:vector)", "sym", 3)
+    X, y = datasets.inertia(11, np.random.default_rng(0))
+    with pytest.warns(RuntimeWarning, match="numerical rank"):
+        inv.fit(B, X, y)
+
+
+@settings(max_examples=10)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_fitted_model_is_permutation_invariant_and_equivariant(seed):
+    B = sbasis("O(3)", "4*(m:scalar; x:vector)", "sym", 3)
+    rng = np.random.default_rng(seed)
+    train = sample(B, rng, 30)
+    model = inv.fit(B, train, rng.normal(size=(30, 3, 3)), ridge=1e-3)
+    data = sample(B, rng, 3)
+    base = model.predict(data)
+    scale = max(np.max(np.abs(base)), 1.0)
+    perm = [rng.permutation(4)]
+    assert np.max(np.abs(model.predict(_permuted(B, data, perm)) - base)) <= 1e-12 * scale
+    g = B.group.random_element(rng, scale=0.5)
+    moved = {k: (v @ g.T if v.ndim == 2 else v) for k, v in data.items()}
+    assert np.max(np.abs(model.predict(moved) - transform_output("sym", g, base))) <= 1e-9 * scale
+
+
+def test_bad_input():
+    B = sbasis("O(3)", "3*(m:scalar; x:vector)", "scalar", 3)
+    K = B.lambdify()
+    m, x = np.ones((2, 3)), np.ones((2, 3, 3))
+    with pytest.raises(InvariantsError, match=r"stacked field 'm'.*\(N, 3\)"):
+        K(m=np.ones((2, 4)), x=x)
+    with pytest.raises(InvariantsError, match=r"stacked field 'x'.*\(N, 3, 3\)"):
+        K(m=m, x=np.ones((2, 3, 2)))
+    with pytest.raises(InvariantsError, match="both stacked and per particle"):
+        K(m=m, m1=m[:, 0], x=x)
+    with pytest.raises(InvariantsError, match="missing input"):
+        K(m=m)
+    with pytest.raises(InvariantsError, match=r"stacked field 'x'"):
+        inv.fit(B, {"m": m, "x": np.ones((2, 2, 3))}, np.ones(2))
+    with pytest.raises(InvariantsError, match="unknown mode"):
+        B.lambdify(mode="fast")
+    with pytest.raises(InvariantsError, match="no identical particles"):
+        symmetric_basis("O(3)", "p,q:vector", "scalar", 2)
+    with pytest.raises(InvariantsError, match="translations"):
+        symmetric_basis("E(3)", "3*x:position", "scalar", 2).lambdify()
+    assert stack_inputs(B.spec, 3, {"m1": 1.0})["m1"] == 1.0  # per-input data passes through
