@@ -17,7 +17,8 @@ and the number of minimal generators (``dim R_β − dim (R₊²)_β``, canonica
   Minimal generators are then counted in Macaulay2 by the textbook rank of all products
   ``R_γ · R_{β−γ}`` over Q.
 
-It prints a table (case, our seconds, theirs, ratio theirs/ours, agreement of the counts) and,
+It prints a table (case, our seconds, theirs, ratio theirs/ours, agreement of the counts, and of
+the coefficients of our closed-form ``inv.hilbert_series`` with the CAS's dimensions) and,
 when a CAS run times out, the degree it had finished. The library does not depend on Macaulay2;
 this script says how to install it when it is absent (``apt-get install macaulay2``).
 
@@ -212,8 +213,8 @@ def m2_script(group: str, spec: str, degree: int, method: str) -> str:
         "done#?delta and gamma <= delta then",
         "        flatten table(done#gamma, done#delta, (f, h) -> f*h) else {});",
         "    r := if #P == 0 then 0 else rank lift(last coefficients matrix{P}, QQ);",
-        '    stdio << "RESULT " << toString beta << " " << #L << " " << (#L - r) << endl);',
-        '  stdio << "DEGREE " << total << endl)',
+        '    stdio << "RESULT " << toString beta << " " << #L << " " << (#L - r) << endl << flush);',
+        '  stdio << "DEGREE " << total << endl << flush)',
     ]
     return "\n".join(lines) + "\n"
 
@@ -294,6 +295,17 @@ def agreement(results: dict, mine: Counter, dims: dict, reached: int) -> str:
     return f"agree ({n} generators, {sum(1 for b in results if sum(b) <= reached)} multidegrees)"
 
 
+def series_check(group: str, spec: str, results: dict, reached: int) -> str:
+    """Our closed-form Hilbert series (``inv.hilbert_series``) against the CAS's dimensions."""
+    coefficients = inv.hilbert_series(group, spec).coefficients(reached + 1)
+    cas = [1] + [
+        sum(dim for b, (dim, _) in results.items() if sum(b) == k) for k in range(1, reached + 1)
+    ]
+    if coefficients == cas:
+        return f"series agree to degree {reached}"
+    return f"SERIES DISAGREE: ours {coefficients}, M2 {cas}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--timeout", type=float, default=120.0)
@@ -326,7 +338,8 @@ def main() -> None:
                 theirs = f"{t:>8.2f} {t / t_ours:>7.0f}×  "
             print(
                 f"{group + ' ' + spec:>30} {degree:>3} {t_ours:>7.2f} {method:>8} {theirs}"
-                f"{agreement(results, mine, dims, reached)}",
+                f"{agreement(results, mine, dims, reached)}; "
+                f"{series_check(group, spec, results, reached)}",
                 flush=True,
             )
 
