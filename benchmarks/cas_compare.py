@@ -44,6 +44,7 @@ from invariants.spaces import parse_tensor_type
 # (group, inputs, degree)
 CASES = [
     ("O(3)", "A:sym", 6),
+    ("O(3)", "A,B:sym", 6),
     ("O(3)", "A,B:sym", 8),
     ("SO(3)", "A:sym; v:vector", 6),
     ("O(3)", "p,q,r:vector", 6),
