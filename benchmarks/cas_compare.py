@@ -214,7 +214,8 @@ def m2_script(group: str, spec: str, degree: int, method: str) -> str:
         "done#?delta and gamma <= delta then",
         "        flatten table(done#gamma, done#delta, (f, h) -> f*h) else {});",
         "    r := if #P == 0 then 0 else rank lift(last coefficients matrix{P}, QQ);",
-        '    stdio << "RESULT " << toString beta << " " << #L << " " << (#L - r) << endl << flush);',
+        '    stdio << "RESULT " << toString beta << " " << #L << " " << (#L - r)',
+        "      << endl << flush);",
         '  stdio << "DEGREE " << total << endl << flush)',
     ]
     return "\n".join(lines) + "\n"
