@@ -199,3 +199,24 @@ def test_bad_input():
     with pytest.raises(InvariantsError, match="translations"):
         symmetric_basis("E(3)", "3*x:position", "scalar", 2).lambdify()
     assert stack_inputs(B.spec, 3, {"m1": 1.0})["m1"] == 1.0  # per-input data passes through
+
+
+@pytest.mark.parametrize(
+    "group, spec, output, degree",
+    [
+        ("O(3)", "5*(m:scalar; x:vector)", "sym", 3),
+        ("O(3)", "4*p:vector", "scalar", 4),
+        ("O(3)", "3*(m:scalar; x:vector)", "scalar", 3),
+        ("SO(3)", "3*p:vector", "vector", 3),
+    ],
+)
+def test_orbit_sums_are_as_many_as_the_molien_weyl_count_of_g_times_sn(
+    group, spec, output, degree
+):
+    # Two independent counts: distinct orbit sums of the plain basis against the Hilbert series
+    # of G × S_n (Molien–Weyl averaged over cycle types, invariants.hilbert).
+    from invariants import hilbert_series
+    from invariants.symmetric_kernels import symmetric_basis
+
+    series = hilbert_series(group, spec, output=output).coefficients(degree + 1)
+    assert len(symmetric_basis(group, spec, output, degree)) == sum(series)
