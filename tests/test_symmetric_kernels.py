@@ -210,9 +210,7 @@ def test_bad_input():
         ("SO(3)", "3*p:vector", "vector", 3),
     ],
 )
-def test_orbit_sums_are_as_many_as_the_molien_weyl_count_of_g_times_sn(
-    group, spec, output, degree
-):
+def test_orbit_sums_are_as_many_as_the_molien_weyl_count_of_g_times_sn(group, spec, output, degree):
     # Two independent counts: distinct orbit sums of the plain basis against the Hilbert series
     # of G × S_n (Molien–Weyl averaged over cycle types, invariants.hilbert).
     from invariants import hilbert_series
