@@ -33,7 +33,11 @@ one-variable function for every coordinate,
 
     g(z) = Π_k 1 / ((1 − a_k z^{ℓ_k}) (1 − a_k z^{−ℓ_k})),   a_k = ± t_k^{ℓ_k},
 
-one factor per cycle (length ``ℓ_k``) of a vector field (grading variable ``t_k``). As
+one factor per cycle (length ``ℓ_k``) of a vector field (grading variable ``t_k``). On a torus
+of rank one (``d ≤ 3``) the same holds for tensors: their eigenvalues are pairs ``s·z^{±m}`` and
+``s``, so a cycle of length ``c`` on the pair gives a factor with ``a_k = (s t_k)^c``,
+``ℓ_k = m c``; on a larger torus a tensor's weights (``e_1 + e_2``) couple the coordinates and
+tensor inputs are refused there. As
 ``g(z) = g(1/z)``, ``CT[P · Π_j g(z_j)] = Σ_μ P_μ Π_j c_{|μ_j|}`` with ``c_m = CT_z[z^m g(z)] =
 Σ_i γ_{i+m} γ_i``, where ``1/D(z) = Σ_i γ_i z^i``, ``D(z) = Π_k (1 − a_k z^{ℓ_k})`` (the constant
 term in the ring of power series in ``t``, which is what the per-degree formula means). By
@@ -100,6 +104,7 @@ from .errors import InvariantsError, check_integer
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs, parse_output
 from .particles import parse_spec
+from .spaces import parse_tensor_type
 
 __all__ = [
     "HilbertSeries",
@@ -469,17 +474,37 @@ def _components(family: str) -> tuple[str, ...]:
     return ("identity",) if family == "SO" else ("identity", "twisted")
 
 
-def _torus(d: int, component: str, type_: str) -> tuple[int | None, tuple[int, ...]]:
-    """``(sign of the eigenvalues s·z_j^{±1}, signs of the weight-zero eigenvalues)``."""
-    zsign = None
+def _torus(
+    d: int, component: str, type_: str
+) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """``(factors (s, m) of g: eigenvalue pairs s·z^{±m}, signs of the weight-zero eigenvalues)``.
+
+    A vector has the pairs ``s·z_j^{±1}``, one per coordinate, all with one sign: one factor of
+    the ``g`` shared by every coordinate. On a torus of rank one a tensor has pairs ``s·z^{±m}``
+    with ``m`` up to its rank, each pair with one sign (the representation is real), so
+    ``g(z) = g(1/z)`` still holds (module docstring). On a torus of rank ``≥ 2`` a tensor has
+    weights such as ``e_1 + e_2``, which couple the coordinates: the factorization into one ``g``
+    per coordinate fails and such inputs are refused.
+    """
+    resolved = type_ if type_ in FIELD_TYPES else parse_tensor_type(type_)
+    q = _rank(d, component)
+    factors = []
     zero = []
-    for s, w in _eigenvalues(d, component, type_):
-        if any(w):
-            assert zsign in (None, s) and sum(map(abs, w)) == 1
-            zsign = s
-        else:
+    for s, w in _eigenvalues(d, component, resolved):
+        if not any(w):
             zero.append(s)
-    return zsign, tuple(zero)
+        elif q > 1 and sum(map(abs, w)) != 1:
+            raise InvariantsError(
+                f"the closed-form Hilbert series of {type_!r} inputs is implemented for groups "
+                f"whose maximal torus has rank ≤ 1 (d ≤ 3), not d = {d}; per-degree counts: "
+                "invariants.counting.character_dimension"
+            )
+        elif sum(w) > 0:
+            factors.append((s, sum(w)))
+    if q > 1 and factors:  # a vector: the same factor for every coordinate
+        assert len(set(factors)) == 1, factors
+        factors = factors[:1]
+    return tuple(sorted(factors)), tuple(zero)
 
 
 def _partitions(n: int, largest: int | None = None):
@@ -609,10 +634,10 @@ def _term(d: int, k: int, component: str, blocks, cycles, removal, output):
     for (_, fields), lam in zip(blocks, cycles):
         for ell in lam:
             for type_, var in fields:
-                zsign, zero_signs = _torus(d, component, type_)
+                pairs, zero_signs = _torus(d, component, type_)
                 e = tuple(ell if i == var else 0 for i in range(k))
-                if zsign is not None:
-                    factors.append((zsign**ell, e, ell))
+                for s, m in pairs:  # (s z^m t)^ℓ: a = s^ℓ t^ℓ, z-exponent m ℓ
+                    factors.append((s**ell, e, m * ell))
                 for s in zero_signs:
                     den[(s**ell, e)] += 1
     P = {w: one * c for w, c in _weyl_denominator(d, component).items()}

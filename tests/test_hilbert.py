@@ -447,3 +447,40 @@ def test_cli_hilbert(capsys):
     assert code == 0 and out.startswith("(1 + t^4 + 5 t^6")
     code, _, err = run(capsys, "hilbert", "O(3)", "p:vector", "--identical", "p,q")
     assert code == 2 and "'q' is not an input" in err
+
+
+# --- tensor inputs (torus of rank ≤ 1) ---------------------------------------------------------
+
+TENSORS = ["sym", "skew", "dev", "matrix", "pseudosym", "tensor(ijk=jik)", "tensor(ijk=-jik=-ikj)"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(["SO", "O"]),
+    st.integers(1, 3),
+    st.lists(st.sampled_from(TENSORS), min_size=1, max_size=2),
+    st.lists(st.sampled_from(TYPES), max_size=1),
+    st.sampled_from(["scalar", "vector", "pseudovector", "sym", "skew"]),
+)
+def test_tensor_inputs_match_character_counts(family, d, tensors, others, output):
+    from invariants.spaces import parse_tensor_type
+
+    types = tensors + others
+    spec = "; ".join(f"x{i}:{ty}" for i, ty in enumerate(types))
+    resolved = [ty if ty in TYPES else parse_tensor_type(ty) for ty in types]
+    degree = 6 if any("ijk" in ty for ty in tensors) else 8
+    series = hilbert_series(f"{family}({d})", spec, output=output)
+    assert series.coefficients(degree + 1) == character_counts(family, d, resolved, output, degree)
+
+
+def test_one_symmetric_tensor_has_the_three_principal_invariants():
+    # tr A, tr A², tr A³ are algebraically independent generators (Cayley–Hamilton)
+    assert str(hilbert_series("O(3)", "A:sym")) == "1/((1 - t) (1 - t^2) (1 - t^3))"
+    assert str(hilbert_series("SO(3)", "A:sym")) == "1/((1 - t) (1 - t^2) (1 - t^3))"
+
+
+def test_tensor_inputs_on_a_torus_of_rank_two_are_refused():
+    with pytest.raises(InvariantsError, match="rank ≤ 1"):
+        hilbert_series("O(1,3)", "F:skew; p:vector")
+    # vectors alone still work in any dimension
+    assert hilbert_series("O(1,3)", "p,q:vector").coefficients(3) == [1, 0, 3]
