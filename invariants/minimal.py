@@ -207,7 +207,7 @@ def minimal_generators(
     points = _points(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
     candidates = [(c, c.multidegree(names), _value(c, points, G.metric)) for c in contractions]
     kept, spans, complete_to, products = select(candidates, blocks, dims, degree)
-    coords = coordinates(G.d, types)
+    coords = coordinates(G.d, types, G.metric)
     if dummy is None:
         found = tuple(
             MinimalGenerator(c.name, c.multidegree(names), c.expression(coords, G.metric), c)
@@ -245,7 +245,7 @@ def _equivariant(c: Contraction, dummy: str, output: str, types, G, names) -> Mi
     onto the output's symmetry."""
     d = G.d
     eta = sympy.diag(*G.metric)
-    coords = coordinates(d, {n: t for n, t in types.items() if n != dummy})
+    coords = coordinates(d, {n: t for n, t in types.items() if n != dummy}, G.metric)
     if output == "vector":
         u = sympy.Matrix(sympy.symbols(f"{dummy}_0:{d}"))
         phi = c.expression({**coords, dummy: u}, G.metric)
@@ -470,7 +470,7 @@ def _matching_generators(G, parsed, degree: int, seed: int) -> MinimalGenerators
             if sum(beta) <= degree:
                 candidates.append(((a, b), beta, va * vb % PRIME))
     kept, spans, complete_to, products = select(candidates, blocks, dims, degree)
-    coords = tensor_coordinates(G.d, types)
+    coords = tensor_coordinates(G.d, types, G.metric)
     found = []
     for c in kept:
         if isinstance(c, tuple):  # a product of two pseudoscalar contractions
@@ -505,6 +505,15 @@ def _odd(c, types) -> bool:
     return (pseudo + (EPSILON in c.factors)) % 2 == 1
 
 
+def traceless_entry(X, metric) -> object:
+    """The entry ``X^{d-1,d-1}`` that makes ``X`` traceless for ``η``: ``η_{μν} X^{μν} = 0``
+    (``η`` diagonal with entries ``±1``, each its own inverse). Works on one tensor (SymPy or
+    object arrays, ``(d, d)``) and on batches ``(n, d, d)``."""
+    d = len(metric)
+    diagonal = [X[..., i, i] if isinstance(X, np.ndarray) else X[i, i] for i in range(d - 1)]
+    return -metric[d - 1] * sum(m * x for m, x in zip(metric, diagonal))
+
+
 def _tensor_points(G, types, count, seed) -> dict:
     """Random points mod p: vectors ``(count, d)``, tensors symmetrized over their index group
     (``Σ_g sign(g) g·X`` spans the tensor space), ``dev`` made traceless."""
@@ -520,12 +529,12 @@ def _tensor_points(G, types, count, seed) -> dict:
         for perm, sign in t.symmetry.elements:
             Y = (Y + sign * np.transpose(X, (0,) + tuple(1 + a for a in perm))) % PRIME
         if t.traceless:
-            Y[:, d - 1, d - 1] = -np.trace(Y[:, : d - 1, : d - 1], axis1=1, axis2=2) % PRIME
+            Y[:, d - 1, d - 1] = traceless_entry(Y, G.metric) % PRIME
         out[name] = Y
     return out
 
 
-def tensor_coordinates(d: int, types: dict) -> dict:
+def tensor_coordinates(d: int, types: dict, metric: tuple[int, ...] | None = None) -> dict:
     """Component symbols of inputs of any rank: one symbol ``C_012`` per surviving orbit of
     index tuples (its least member), the others ``±`` it; vectors ``d × 1`` columns."""
     out = {}
@@ -539,7 +548,7 @@ def tensor_coordinates(d: int, types: dict) -> dict:
             for perm, sign in t.symmetry.elements:
                 X[tuple(idx[a] for a in perm)] = sign * x
         if t.traceless:
-            X[d - 1, d - 1] = -sum(X[i, i] for i in range(d - 1))
+            X[d - 1, d - 1] = traceless_entry(X, metric or (1,) * d)
         out[name] = sympy.Array(X.tolist()) if t.rank != 2 else sympy.Matrix(X.tolist())
     return out
 
@@ -607,7 +616,7 @@ def _points(G, types, count, seed) -> dict:
         elif kind == "skew":
             X = (np.triu(X, 1) - np.transpose(np.triu(X, 1), (0, 2, 1))) % PRIME
         if t.traceless:
-            X[:, d - 1, d - 1] = -np.trace(X[:, : d - 1, : d - 1], axis1=1, axis2=2) % PRIME
+            X[:, d - 1, d - 1] = traceless_entry(X, G.metric) % PRIME
         out[name] = X % PRIME
     return out
 
@@ -664,7 +673,9 @@ def _rank(rows: list[np.ndarray]) -> int:
     return rank
 
 
-def coordinates(d: int, inputs: dict) -> dict[str, sympy.Matrix]:
+def coordinates(
+    d: int, inputs: dict, metric: tuple[int, ...] | None = None
+) -> dict[str, sympy.Matrix]:
     """Component symbols of every input, as ``d × 1`` columns and ``d × d`` matrices."""
     out = {}
     for name, t in inputs.items():
@@ -685,6 +696,6 @@ def coordinates(d: int, inputs: dict) -> dict[str, sympy.Matrix]:
                 if kind != "matrix":
                     X[i, j] = X[j, i] if kind == "sym" else -X[j, i]
         if t.traceless:
-            X[d - 1, d - 1] = -sum(X[i, i] for i in range(d - 1))
+            X[d - 1, d - 1] = traceless_entry(X, metric or (1,) * d)
         out[name] = X
     return out

@@ -405,3 +405,29 @@ def test_cli_a_zero_space_is_an_answer(capsys):
         capsys, "generators", "O(3)", "A:sym", "--output", "skew", "--minimal", "--degree", "6"
     )
     assert code == 0 and out.startswith("the space is zero: no non-constant skew-valued")
+
+
+@pytest.mark.parametrize("group", ["O(1,3)", "SO(1,2)", "O(3)"])
+def test_traceless_inputs_are_traceless_for_the_metric(group):
+    # dev is η-traceless (η_{μν} D^{μν} = 0), the condition the Lorentz group preserves;
+    # a plain trace would put the points on a hyperplane the group does not preserve.
+    import numpy as np
+    import sympy
+
+    from invariants.groups import parse_group
+    from invariants.minimal import _points, _tensor_points, coordinates, tensor_coordinates
+    from invariants.modular import PRIME
+    from invariants.spaces import parse_tensor_type
+
+    G = parse_group(group)
+    eta = np.array(G.metric)
+    dev = parse_tensor_type("dev")
+    for X in (_points(G, {"D": dev}, 5, 1)["D"], _tensor_points(G, {"D": dev}, 5, 1)["D"]):
+        assert np.all(np.einsum("nii,i->n", X, eta) % PRIME == 0)
+    for X in (
+        coordinates(G.d, {"D": dev}, G.metric)["D"],
+        tensor_coordinates(G.d, {"D": dev}, G.metric)["D"],
+    ):
+        M = sympy.Matrix(X)
+        assert sympy.expand(sum(G.metric[i] * M[i, i] for i in range(G.d))) == 0
+        assert M.free_symbols  # not identically zero
