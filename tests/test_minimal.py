@@ -226,9 +226,22 @@ def test_cli_incomplete_exits_1(capsys):
                 "--degree",
                 "2",
                 "--output",
-                "sym",
+                "tensr(ij=ji)",
             ],
-            "scalar so far",
+            "unknown output type 'tensr(ij=ji)'",
+        ),
+        (
+            [
+                "generators",
+                "O(3)",
+                "A:sym",
+                "--minimal",
+                "--degree",
+                "2",
+                "--output",
+                "pseudoscalar",
+            ],
+            "tensor outputs so far",
         ),
         (["generators", "O(3)", "A:sym; m:scalar", "--minimal", "--degree", "2"], "'m'"),
     ],
@@ -314,8 +327,10 @@ def test_cli_module_json(capsys):
     assert code == 0 and data["output"] == "sym"
     assert [g["name"] for g in data["generators"]] == ["I", "A", "A²"]
     assert [g["multidegree"] for g in data["generators"]] == [[0], [1], [2]]
-    code, _, err = run(capsys, *argv[:4], "pseudovector", *argv[5:])
-    assert code == 2 and "output 'pseudovector' with tensor inputs" in err
+    code, _, err = run(capsys, *argv[:4], "pseudoscalar", *argv[5:])
+    assert code == 2 and "output 'pseudoscalar' with tensor inputs" in err
+    code, out, _ = run(capsys, *argv[:4], "pseudovector", *argv[5:], "--json")
+    assert code == 0 and json.loads(out)["generators"] == []  # no axial vector from A alone
 
 
 def _matchings(slots):
