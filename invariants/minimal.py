@@ -50,7 +50,7 @@ from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
 from .modular import PRIME, rank_and_pivots
 from .particles import refuse_identical
 from .problem import make_problem
-from .spaces import TensorType, parse_tensor_type
+from .spaces import TensorType, is_pseudo, parse_tensor_type
 from .spanning import generator_values, sample_points
 
 __all__ = ["MinimalGenerator", "MinimalGenerators", "minimal_generators"]
@@ -478,9 +478,7 @@ def _matching_generators(
         types[dummy] = output_type
     names = tuple(types)
     inputs_only = len(names) - (dummy is not None)
-    pseudo = any(
-        t == "pseudovector" or (isinstance(t, TensorType) and t.pseudo) for t in types.values()
-    )
+    pseudo = any(is_pseudo(t) for t in types.values())
     epsilon = G.d if G.family == "SO" or pseudo else None
     if epsilon is not None and epsilon > MAX_DENSE_EPSILON:
         epsilon = None  # not enumerated: the blocks that need ε stay incomplete, and say so
@@ -623,11 +621,7 @@ def _free_index_name(c, dummy: str) -> str:
 def _odd(c, types) -> bool:
     """Whether ``c`` changes sign under reflections: an odd number of pseudo factors, ``ε``
     counting as one."""
-    pseudo = sum(
-        types[f] == "pseudovector" or (isinstance(types[f], TensorType) and types[f].pseudo)
-        for f in c.factors
-        if f in types
-    )
+    pseudo = sum(is_pseudo(types[f]) for f in c.factors if f in types)
     return (pseudo + (EPSILON in c.factors)) % 2 == 1
 
 

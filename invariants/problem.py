@@ -44,6 +44,7 @@ from .errors import InvariantsError
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs, parse_output
 from .particles import refuse_identical
+from .spaces import field_type, is_pseudo
 
 VECTOR_TYPES = ("vector", "pseudovector")
 SCALAR_TYPES = ("scalar", "pseudoscalar")
@@ -66,7 +67,7 @@ class Variable:
 
     @property
     def parity(self) -> int:
-        return 1 if self.type.startswith("pseudo") else 0
+        return 1 if is_pseudo(self.type) else 0
 
 
 @dataclass(frozen=True)
@@ -258,8 +259,9 @@ def _variables(group: Group, inputs: tuple[Input, ...], output: str) -> tuple[Va
     variables = []
     origin = None
     for i, inp in enumerate(inputs):
-        type_ = "vector" if inp.type == "position" else inp.type
-        if inp.type == "position" and group.translations:
+        translates = field_type(inp.type).translates
+        type_ = "vector" if translates else inp.type
+        if translates and group.translations:
             if origin is None:
                 origin = i
                 continue
