@@ -412,6 +412,7 @@ def _independent(B: Basis) -> int:
         "vector": d,
         "pseudovector": d,
         "sym": d * (d + 1) // 2,
+        "dev": d * (d + 1) // 2 - 1,
         "skew": d * (d - 1) // 2,
         "matrix": d * d,
     }[B.output]

@@ -124,8 +124,16 @@ class TensorBasis(Basis):
         return self.tensor_problem.inputs
 
     def verify(self):
-        """The block table ``(multidegree, dimension, rank)`` that proves this basis spans."""
-        return self.blocks
+        """The verification of the tensor engine (:func:`invariants.verify`) for this group,
+        inputs, output and degree: its dimensions per degree are the sizes of this basis."""
+        return self._verification
+
+    @cached_property
+    def _verification(self):
+        from .verify import verify
+
+        p = self.tensor_problem
+        return verify(p.group, p.inputs, p.output, self.max_degree)
 
     @cached_property
     def invariants(self):
