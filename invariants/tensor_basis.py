@@ -43,6 +43,7 @@ from .counting import character_dimension
 from .errors import InvariantsError, check_integer
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs
+from .kernels import _tensor_shape
 from .minimal import (
     MARGIN,
     MinimalGenerators,
@@ -309,18 +310,31 @@ def numpy_ops(metric) -> Ops:
     [18.0]
     """
 
+    metric = tuple(metric)
+    weights = np.array(metric, dtype=np.float64)
+    eta, identity = np.diag(weights), np.eye(len(metric))
+
+    def mul(A, B):  # products with the diagonal η scale rows or columns (no matmul)
+        if A is identity:
+            return B
+        if B is eta:
+            return A * weights
+        if A is eta:
+            return weights[:, None] * B
+        return np.matmul(A, B)
+
     def product(factors, sign):
         return sign * functools.reduce(np.multiply, factors)
 
     return Ops(
-        mul=np.matmul,
+        mul=mul,
         transpose=lambda A: np.swapaxes(A, -1, -2),
         trace=lambda A: np.trace(A, axis1=-2, axis2=-1),
         entry=lambda A, i, j: A[..., i, j],
         product=product,
         add=np.add,
-        diag=lambda m: np.diag(np.array(m, dtype=np.float64)),
-        eye=lambda k: np.eye(k),
+        diag=lambda m: eta if tuple(m) == metric else np.diag(np.array(m, dtype=np.float64)),
+        eye=lambda k: identity if k == len(metric) else np.eye(k),
         batched=True,
     ).bind(metric)
 
@@ -367,7 +381,7 @@ class TensorKernel:
 
     def __call__(self, *args, **inputs):
         from .fitting import _check_finite
-        from .kernels import _prepare, _tensor_shape, _to_numpy
+        from .kernels import _prepare, _to_numpy
 
         if len(args) == 1 and not inputs and isinstance(args[0], dict):
             inputs = args[0]
@@ -416,15 +430,15 @@ class TensorKernel:
                 monomials[factors] = scalar(smaller) * ring[k]
             return monomials[factors]
 
-        columns = []
-        for t in B.terms:
+        shape = _tensor_shape(B.output, self.group.d)
+        out = np.empty((len(B.terms), n) + shape)  # term-major: contiguous writes
+        for j, t in enumerate(B.terms):
             m = scalar(t.factors)
             if t.seed is None:
-                columns.append(m)
+                out[j] = m
             else:
-                s = seeds[t.seed]
-                columns.append(m.reshape((n,) + (1,) * (s.ndim - 1)) * s)
-        return np.stack(columns, axis=1) if columns else np.zeros((n, 0))
+                np.multiply(m.reshape((n,) + (1,) * len(shape)), seeds[t.seed], out=out[j])
+        return np.moveaxis(out, 0, 1)
 
     def _seed(self, c, values: dict, n: int) -> np.ndarray:
         """``f = η (∂c/∂D) η`` (``η ∂c/∂u`` for a vector), projected as the output requires:
