@@ -136,7 +136,7 @@ class TensorBasis(Basis):
         p = self.tensor_problem
         return verify(p.group, p.inputs, p.output, self.max_degree)
 
-    @cached_property
+    @property
     def invariants(self):
         raise InvariantsError(
             "invariant polynomials in a dummy are not formed for tensor bases; use expressions()"
@@ -186,7 +186,9 @@ class TensorBasis(Basis):
         return TensorKernel(self, dtype)
 
 
-def tensor_basis(group, inputs, output: str = "scalar", degree: int = 4, *, seed: int = 0):
+def tensor_basis(
+    group, inputs, output: str = "scalar", degree: int = 4, *, seed: int = 0
+) -> TensorBasis:
     """A basis of the invariant or equivariant polynomials of degree at most ``degree`` in inputs
     with tensors (module docstring), ordered by degree, then multidegree (the first input's
     degree highest first), then seed, then scalar monomial (descending exponents in generator
