@@ -347,7 +347,8 @@ class TensorKernel:
 
     Inputs: vectors ``(..., d)``, tensors of rank ``r`` ``(..., d, …, d)``; the batch shapes
     broadcast. The result has shape ``(..., len(B))``, ``(..., len(B), d)`` or
-    ``(..., len(B), d, d)``. NaN and inf are refused. A tensor input must satisfy its index
+    ``(..., len(B), d, d)``, computed in float64 and returned in ``dtype``. NaN and inf are
+    refused. A tensor input must satisfy its index
     symmetry (and, for ``dev``, ``tr(A η) = 0``) up to :data:`SYMMETRY_TOLERANCE` relative to
     its largest entry, else the call is refused; within that it is projected exactly onto its
     symmetry (so round-off in the data does not leak into the terms).
