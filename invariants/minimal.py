@@ -187,7 +187,7 @@ def minimal_generators(
     types = {i.name: _type(i.name, i.tensor or i.type) for i in parsed}
     dummy = None
     if output != "scalar":
-        dummy = next(n for n in ("D", "D_", "D__", "Φ") if n not in types)
+        dummy = dummy_name(types)
         types[dummy] = "vector" if output == "vector" else parse_tensor_type(output)
     names = tuple(types)
     inputs_only = len(names) - (dummy is not None)
@@ -231,6 +231,11 @@ def minimal_generators(
         output,
         tuple(products),
     )
+
+
+def dummy_name(names) -> str:
+    """The name of the dummy input of an equivariant output: one not among ``names``."""
+    return next(n for n in ("D", "D_", "D__", "Φ") if n not in names)
 
 
 OUTPUTS = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "dev", "matrix")

@@ -230,9 +230,9 @@ def make_problem(
     tensors = [f"{i.name}:{i.type}" for i in parsed if i.tensor is not None]
     if tensors:
         raise InvariantsError(
-            f"tensor inputs ({', '.join(tensors)}) are supported by minimal generating sets so "
-            "far: `invariants generators GROUP INPUTS --minimal --degree K` or "
-            "invariants.minimal_generators; verify, basis and kernels take vectors and scalars"
+            f"tensor inputs ({', '.join(tensors)}) are not taken by the engine of vector "
+            "inputs here; minimal_generators (`invariants generators GROUP INPUTS --minimal "
+            "--degree K`), verify, basis, their kernels and fit take them"
         )
     return _make_problem(parse_group(group), parsed, parse_output(output), max_degree)
 

@@ -215,7 +215,7 @@ def test_cli_incomplete_exits_1(capsys):
     "argv, message",
     [
         (["generators", "O(3)", "A:sym", "--degree", "3"], "--minimal and --degree K go together"),
-        (["basis", "O(3)", "A:sym"], "tensor inputs (A:sym) are supported by minimal"),
+        (["basis", "O(3)", "A:sym; m:scalar"], "'m'"),  # tensor bases: vectors and tensors
         (["generators", "O(3)", "A:tensor(ij=ji=-ji)", "--minimal", "--degree", "2"], "vanish"),
         (
             [
