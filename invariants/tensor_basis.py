@@ -45,6 +45,7 @@ from .groups import Group, parse_group
 from .inputs import Input, parse_inputs
 from .kernels import _tensor_shape
 from .minimal import (
+    _TENSOR_PATH_OUTPUTS,
     MARGIN,
     MinimalGenerators,
     _compositions,
@@ -203,6 +204,12 @@ def tensor_basis(
     refuse_identical(inputs, "basis")
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
     matchings = _needs_matchings(G, parsed)
+    if output != "scalar" and (matchings or output not in _TENSOR_PATH_OUTPUTS):
+        raise InvariantsError(
+            f"a basis with output {output!r} for these inputs (rank ≥ 3, pseudo-tensors, or an "
+            f"output other than {', '.join(_TENSOR_PATH_OUTPUTS)}) is not available yet; "
+            "minimal_generators(..., output=...) gives the generators of the module"
+        )
     ring = minimal_generators(G, parsed, degree, seed=seed)
     module = None
     if output != "scalar":
