@@ -48,7 +48,7 @@ from .inputs import parse_inputs
 from .matchings import EPSILON, tensor_contractions
 from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
 from .modular import PRIME, rank_and_pivots
-from .particles import refuse_identical
+from .particles import parse_spec
 from .problem import make_problem
 from .spaces import TensorType, is_pseudo, parse_tensor_type
 from .spanning import generator_values, sample_points
@@ -166,7 +166,15 @@ def minimal_generators(
     """
     G = parse_group(group)
     degree = check_integer(degree, "degree")
-    refuse_identical(inputs, "minimal_generators")
+    if isinstance(inputs, str) and parse_spec(inputs).identical:
+        if output != "scalar":
+            raise InvariantsError(
+                f"minimal generators for identical particles (N*…) take the output scalar so "
+                f"far, not {output!r}"
+            )
+        from .symmetric_minimal import symmetric_minimal_generators
+
+        return symmetric_minimal_generators(G, inputs, degree, seed=seed)
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
     output_type = _output_type(output)
     vectorial = all(i.tensor is None for i in parsed)

@@ -35,6 +35,7 @@ from .minimal import (
     traceless_entry,
 )
 from .names import monomial as monomial_text
+from .particles import refuse_identical
 
 __all__ = ["TensorRelation", "relations"]
 
@@ -74,6 +75,7 @@ def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> 
     """
     limit = check_integer(limit, "limit")
     degree = check_integer(degree, "degree")
+    refuse_identical(inputs, "relations")
     result = minimal_generators(group, inputs, degree, seed=seed)
     if limit == 0:
         return []

@@ -66,4 +66,6 @@ def test_the_hilbert_series_of_copies_is_that_of_the_declared_class():
 def test_computations_that_do_not_permute_particles_refuse_them():
     # treating identical particles as distinct would answer another question than the one asked
     with pytest.raises(InvariantsError, match="identical particles"):
-        inv.minimal_generators("O(3)", "3*p:vector", degree=2)
+        inv.minimal_generators("O(3)", "3*p:vector", degree=2, output="vector")
+    with pytest.raises(InvariantsError, match="identical particles"):
+        inv.relations("O(3)", "3*p:vector", degree=2)
