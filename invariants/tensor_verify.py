@@ -46,6 +46,7 @@ from .minimal import (
     _compositions,
     _exponents,
     _mod_p_ops,
+    _needs_matchings,
     _product,
     _type,
     select,
@@ -370,6 +371,12 @@ def verify_tensors(
         )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
+    if _needs_matchings(G, parsed):
+        raise InvariantsError(
+            "verify with inputs of rank ≥ 3, pseudo-tensors or SO(d) for d > 5 is not available "
+            "yet (its certificates record rank-2 contractions); `invariants generators ... "
+            "--minimal` proves the same spans block by block for them"
+        )
     types = {i.name: _type(i.name, i.tensor or i.type) for i in parsed}
     roles = ["input"] * len(types)
     dummy = None

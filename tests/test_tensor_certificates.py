@@ -221,6 +221,8 @@ def test_python_verify_routes_tensors() -> None:
     assert report.as_dict()["degrees"][3]["span"] == 6
     with pytest.raises(InvariantsError, match="tensor inputs"):
         inv.verify("O(3)", "A:sym", degree=2, cross_check=True)
+    with pytest.raises(InvariantsError, match="rank ≥ 3.*generators"):
+        inv.verify("O(3)", "C:tensor(ijk=jik)", degree=2)
 
 
 def test_cli_writes_and_checks_tensor_certificates(tmp_path, capsys) -> None:
