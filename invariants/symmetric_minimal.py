@@ -27,13 +27,14 @@ set (the multisymmetric functions of the Gram entries, for vectors).
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import sympy
 
 from .errors import InvariantsError, check_integer
 from .groups import parse_group
-from .minimal import MARGIN, MinimalGenerator, MinimalGenerators, select
+from .minimal import MARGIN, MinimalGenerator, MinimalGenerators, _exponents, select
 from .modular import PRIME
 from .names import term_name
 from .particles import parse_spec
@@ -41,7 +42,7 @@ from .problem import make_problem
 from .spaces import field_type
 from .spanning import candidate_monomials, generator_values, monomial_values, sample_points
 
-__all__ = ["symmetric_minimal_generators"]
+__all__ = ["symmetric_minimal_generators", "symmetric_relations"]
 
 
 def symmetric_minimal_generators(
@@ -228,3 +229,84 @@ def _compositions(total: int, parts: int):
     for k in range(total, -1, -1):
         for rest in _compositions(total - k, parts - 1):
             yield (k,) + rest
+
+
+def symmetric_relations(group, inputs: str, degree: int, limit: int = 10, *, seed: int = 0):
+    """Up to ``limit`` minimal relations among the generators of
+    :func:`symmetric_minimal_generators`, lowest degree first, exact and confirmed.
+
+    As in :mod:`invariants.syzygies`: per block the products of the generators are evaluated
+    exactly at integer points, the rational null space holds every relation, those that are not
+    lower relations times generators are kept, and each is confirmed by expansion — in the
+    symbols of the plain generators (valid since zero there is zero everywhere), else in the
+    input components.
+
+    >>> rels = symmetric_relations("O(1)", "2*(m:scalar; x:vector)", 8)
+    >>> [(r.multidegree, r.confirmed) for r in rels]
+    [((2, 4), True)]
+    """
+    from .syzygies import TensorRelation, _kernel, _new
+
+    G = parse_group(group)
+    limit = check_integer(limit, "limit")
+    result = symmetric_minimal_generators(G, inputs, degree, seed=seed)
+    spec = parse_spec(inputs)
+    problem = make_problem(G, spec.inputs, "scalar")
+    gens = result.generators
+    names = tuple(g.name for g in gens)
+    degrees = [g.multidegree for g in gens]
+    symbols = [sympy.Symbol(g.name) for g in problem.generators]
+    coords = problem.variable_expressions()
+    flat = [x for i in range(len(spec.inputs)) for x in coords[i]]
+    exact = sympy.lambdify(flat, problem.generator_expressions(), "math")
+    rng = np.random.default_rng(4321 + seed)
+    out: list = []
+    lower: dict[tuple[int, ...], list[dict]] = {}
+    for beta, _dim, _span in result.blocks:
+        monos = sorted(_exponents(degrees, beta), reverse=True)
+        if len(monos) <= _dim:
+            lower[beta] = []
+            continue
+        rows = []
+        for _ in range(len(monos) + 6):
+            point = [int(x) for x in rng.integers(-6, 7, size=len(flat))]
+            plain = exact(*point)
+            values = [_orbit_value(g.source, plain, spec, problem) for g in gens]
+            rows.append([math.prod(v**e for v, e in zip(values, m)) for m in monos])
+        syzygies = _kernel(rows, len(monos))
+        lower[beta] = [dict(zip(monos, v)) for v in syzygies]
+        old = []
+        for k, deg in enumerate(degrees):
+            gamma = tuple(b - e for b, e in zip(beta, deg))
+            for rel in lower.get(gamma, []) if min(gamma) >= 0 else []:
+                old.append(
+                    {tuple(e + (i == k) for i, e in enumerate(m)): c for m, c in rel.items()}
+                )
+        for vec in _new(old, syzygies, monos):
+            terms = tuple((c, m) for m, c in zip(monos, vec) if c)
+            total = sum(
+                (
+                    sympy.Rational(c.numerator, c.denominator)
+                    * sympy.Mul(*(g.expression**e for g, e in zip(gens, m)))
+                    for c, m in terms
+                ),
+                sympy.Integer(0),
+            )
+            confirmed = sympy.expand(total) == 0 or (
+                sympy.expand(total.xreplace(dict(zip(symbols, problem.generator_expressions()))))
+                == 0
+            )
+            out.append(TensorRelation(beta, terms, names, None, confirmed))
+            if len(out) >= limit:
+                return out
+    return out
+
+
+def _orbit_value(factors, plain: list, spec, problem) -> int:
+    """Exact value of the orbit sum of ``factors`` from the plain generators' values."""
+    from .symmetric_kernels import orbit
+
+    total = 0
+    for image, sign in orbit(problem, spec.identical, factors).images:
+        total += sign * math.prod(plain[g] ** e for g, e in image)
+    return total

@@ -35,7 +35,7 @@ from .minimal import (
     traceless_entry,
 )
 from .names import monomial as monomial_text
-from .particles import refuse_identical
+from .particles import parse_spec
 
 __all__ = ["TensorRelation", "relations"]
 
@@ -75,7 +75,10 @@ def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> 
     """
     limit = check_integer(limit, "limit")
     degree = check_integer(degree, "degree")
-    refuse_identical(inputs, "relations")
+    if isinstance(inputs, str) and parse_spec(inputs).identical:
+        from .symmetric_minimal import symmetric_relations
+
+        return symmetric_relations(group, inputs, degree, limit, seed=seed)
     result = minimal_generators(group, inputs, degree, seed=seed)
     if limit == 0:
         return []

@@ -67,5 +67,3 @@ def test_computations_that_do_not_permute_particles_refuse_them():
     # treating identical particles as distinct would answer another question than the one asked
     with pytest.raises(InvariantsError, match="identical particles"):
         inv.minimal_generators("O(3)", "3*p:vector", degree=2, output="vector")
-    with pytest.raises(InvariantsError, match="identical particles"):
-        inv.relations("O(3)", "3*p:vector", degree=2)
