@@ -140,7 +140,7 @@ def test_inertia_exact_recovery_at_13_samples():
     assert np.mean((model.predict(Xt) - yt) ** 2) / np.mean(yt**2) < 1e-24
     names = [t.name for t in B.terms]
     c = dict(zip(names, model.coefficients))
-    assert abs(c["Σ m1*(x1·x1)*η"] - 1) < 1e-9 and abs(c["Σ m1*x1⊗x1"] + 1) < 1e-9
+    assert abs(c["Σ_i m_i (x_i·x_i) η"] - 1) < 1e-9 and abs(c["Σ_i m_i x_i⊗x_i"] + 1) < 1e-9
     S = sympy.Symbol
     law = sum(
         S(f"m{i}") * S(f"x{i}·x{i}") * S("η") - S(f"m{i}") * S(f"x{i}⊗x{i}") for i in range(1, 6)
