@@ -55,6 +55,7 @@ def export_symmetric(B, dtype=np.float64) -> str:
         sym._stack_fields,
         sym._use_gather,
         sym._einsum,
+        sym._private_sums,
         sym._evaluate,
         sym._seed,
         sym._apply_eta,
