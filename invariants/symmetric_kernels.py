@@ -302,6 +302,12 @@ def symmetric_basis(
             f"{inputs!r} declares no identical particles; write e.g. '5*(m:scalar; x:vector)' "
             "or use invariants.basis"
         )
+    tensors = [f"{i.name}:{i.type}" for i in spec.inputs if i.tensor is not None]
+    if tensors:
+        raise InvariantsError(
+            f"tensor inputs ({tensors[0]}, …) are not supported with identical particles (N*…) "
+            "yet; identical particles take scalar, pseudoscalar, vector and pseudovector fields"
+        )
     if parse_features(features):
         raise InvariantsError(
             "features (norms, cosines) are not supported with identical particles (N*…) yet; "

@@ -165,3 +165,5 @@ def test_cli_export_and_basis(capsys, tmp_path):
     assert code == 2 and "not supported with identical particles" in err
     code, _, err = run(capsys, "basis", "E(3)", "3*x:position", "--degree", "2")
     assert code == 2 and "translations" in err
+    code, _, err = run(capsys, "basis", "O(3)", "3*A:sym", "--degree", "2")
+    assert code == 2 and "tensor inputs (A1:sym, …) are not supported with identical" in err
