@@ -86,8 +86,11 @@ def _particle_of(problem, identical) -> dict[int, tuple[int, int, int]]:
     for i, v in enumerate(problem.variables):
         if v.origin is not None:
             raise InvariantsError(
-                f"positions under {problem.group.name} (a group with translations) are not "
-                "supported by the symmetric kernels yet; pass vectors (e.g. differences)"
+                f"positions under {problem.group.name} (translations) are not supported with "
+                "identical particles yet (permuting the particles does not permute the "
+                "differences from x1 the basis is built on); pass the positions relative to "
+                "their centroid as vectors under the group without translations (e.g. "
+                "'4*x:vector', whose orbit sums are then redundant on Σ(x_i − x̄) = 0)"
             )
         if v.role == "dummy" or v.source not in where:
             continue
