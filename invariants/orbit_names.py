@@ -40,7 +40,7 @@ INDEX_LETTERS = "ijklabcdefgh"
 _TOKEN = re.compile(r"[^\W\d]\w*")
 
 
-def orbit_name(problem, spec, factors) -> str:
+def orbit_name(problem, spec, factors, centre=()) -> str:
     """The name of the orbit sum of the monomial ``factors`` (``(generator, exponent)`` pairs of
     ``problem``, the expanded problem of the :class:`~invariants.particles.Spec` ``spec``).
 
@@ -59,8 +59,12 @@ def orbit_name(problem, spec, factors) -> str:
     particle_of = _particle_of(problem, spec.identical)
     used = _used_particles(problem, factors, particle_of)
     name = term_name(problem, factors)
+    positions, bar = set(), ""
+    if centre:  # positions relative to the centroid x̄ of a class (symmetric_positions)
+        positions, bar = set(centre[1]), centre[0][0][:-1] + "\u0304"
+    rename = {n: f"({n}−{bar})" for n in positions}
     if not used:
-        return _product(name, {})
+        return _product(name, rename)
     stabilizer = _stabilizer(problem, spec.identical, particle_of, factors, used)
     blocks = _blocks(used, stabilizer)
     prefix = ""
@@ -79,11 +83,11 @@ def orbit_name(problem, spec, factors) -> str:
             chains.append("<".join(chain))
         sub = "≠".join(chains)
         sums.append(f"Σ_{sub}" if len(sub) == 1 else f"Σ_{{{sub}}}")
-    rename = {}
     for (c, k), letter in letters.items():
         for inp in spec.identical[c][k]:
             full = spec.inputs[inp].name
-            rename[full] = f"{full[: -len(str(k + 1))]}_{letter}"
+            short = f"{full[: -len(str(k + 1))]}_{letter}"
+            rename[full] = f"({short}−{bar})" if full in positions else short
     return prefix + " ".join(sums) + " " + _product(name, rename)
 
 

@@ -106,6 +106,7 @@ METRIC = {tuple(int(x) for x in B.problem.group.metric)!r}
 INPUTS = {inputs!r}
 FIELDS = {K.fields!r}
 SOURCES = {K.sources!r}
+CENTRE = {B.centre!r}  # positions: (inputs whose centroid is the origin, positions moved to it)
 TERMS = [
 {terms}
 ]
@@ -122,7 +123,8 @@ class InputError(ValueError):
 def evaluate(**inputs):
     """Every orbit sum at a batch of inputs: shape {shape}."""
     return _evaluate_batch(
-        INPUTS, FIELDS, SOURCES, PLANS, D, OUTPUT, METRIC, DT, "auto", _PATHS, inputs, InputError
+        INPUTS, FIELDS, SOURCES, PLANS, D, OUTPUT, METRIC, DT, "auto", _PATHS, inputs, InputError,
+        CENTRE,
     )
 
 

@@ -179,6 +179,15 @@ class SymmetricBasis(Basis):
     orbits: tuple[Orbit, ...] = ()
     #: The specification as written (``"5*(m:scalar; x:vector)"``).
     source: str = ""
+    #: Positions under translations (:mod:`invariants.symmetric_positions`): the group as asked
+    #: (``problem`` is then the vector problem of its linear part) and ``centre`` = (the inputs
+    #: whose centroid is the origin, the position inputs taken relative to it).
+    translation_group: object = None
+    centre: tuple = ()
+
+    @property
+    def group(self):
+        return self.translation_group or self.problem.group
 
     def at_degree(self, degree: int) -> SymmetricBasis:
         """The symmetric basis of the same group, particles and output at another degree."""
@@ -237,7 +246,7 @@ class SymmetricBasis(Basis):
         return _ExpandedKernel(self)
 
 
-def _representatives(report, spec) -> tuple[list[BasisTerm], list[Orbit]]:
+def _representatives(report, spec, centre=()) -> tuple[list[BasisTerm], list[Orbit]]:
     """PRIVATE STAND-IN for the sn-verify basis: one term per orbit of the plain basis of the
     expanded problem, non-vanishing orbits only (the Reynolds operator maps a spanning set onto a
     spanning set of the symmetric part). sn-verify's ``basis(...)`` for N* specs replaces it."""
@@ -262,7 +271,7 @@ def _representatives(report, spec) -> tuple[list[BasisTerm], list[Orbit]]:
             if swapped in images and sign * images[swapped] == 1:
                 continue
             seen.add(tuple(sorted(_swapped(plain.problem, f)[0] for f in images)))
-        name = orbit_name(plain.problem, spec, t.factors)
+        name = orbit_name(plain.problem, spec, t.factors, centre)
         terms.append(BasisTerm(t.monomial, t.multidegree, name, t.factors))
         orbits.append(o)
     return terms, orbits
@@ -291,6 +300,7 @@ def symmetric_basis(
     (19, ['η', 'Σ_i m_i η', 'Σ_i m_i^2 η'])
     """
     from .features import parse_features
+    from .groups import parse_group
     from .particles import parse_spec
     from .verify import verify
 
@@ -316,6 +326,10 @@ def symmetric_basis(
             "features (norms, cosines) are not supported with identical particles (N*…) yet; "
             "pass features=() or write the particles as distinct inputs"
         )
+    if parse_group(group).translations and any(i.type == "position" for i in spec.inputs):
+        from .symmetric_positions import centred_basis
+
+        return centred_basis(group, spec, inputs, output, degree, seed)
     report = verify(group, spec.inputs, output, degree, seed=seed)
     terms, orbits = _representatives(report, spec)
     return SymmetricBasis(report, tuple(terms), (), spec, tuple(orbits), inputs)
@@ -539,6 +553,7 @@ class SymmetricKernel:
             self._paths,
             inputs,
             InvariantsError,
+            B.centre,
         )
 
 
@@ -549,11 +564,17 @@ _VEC = ("vector", "pseudovector", "position")
 
 
 def _evaluate_batch(
-    spec, fields, sources, plans, d, output, metric, dtype, mode, paths, inputs, error
+    spec, fields, sources, plans, d, output, metric, dtype, mode, paths, inputs, error, centre=()
 ):
-    """Check and stack the inputs, evaluate every orbit sum; the result has the batch axes."""
+    """Check and stack the inputs, evaluate every orbit sum; the result has the batch axes.
+    ``centre = (origin names, position names)``: positions relative to the origins' centroid."""
     data = _stack_fields(fields, d, inputs, error)
     arrays, batch = _prepare(spec, d, data, lambda n, x: _to_numpy(n, x, dtype, error), error)
+    if centre:
+        origin, positions = centre
+        mean = sum(arrays[name] for name in origin) / len(origin)
+        for name in positions:
+            arrays[name] = arrays[name] - mean
     N = 1
     for k in batch:
         N *= k
@@ -813,5 +834,10 @@ class _ExpandedKernel:
         self.S = S
 
     def __call__(self, **inputs):
-        values = self.plain(**self.B.expand_data(inputs))  # (N, images, *tensor)
+        data = self.B.expand_data(inputs)
+        if self.B.centre:  # positions relative to the centroid (symmetric_positions)
+            origin, positions = self.B.centre
+            mean = sum(np.asarray(data[n], dtype=float) for n in origin) / len(origin)
+            data = {k: (np.asarray(v) - mean if k in positions else v) for k, v in data.items()}
+        values = self.plain(**data)  # (N, images, *tensor)
         return np.moveaxis(np.tensordot(values, self.S, axes=([1], [1])), -1, 1)

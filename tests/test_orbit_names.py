@@ -137,7 +137,7 @@ def _word(word, env, d, output):
     return env[word]
 
 
-def _value(name, data, spec_fields, d, output):
+def _value(name, data, spec_fields, d, output, centre=()):
     """The value the name states: its Σ's enumerated over distinct particles (with the < order),
     the summand multiplied out word by word."""
     prefactor, sums, words = _parse(name)
@@ -160,9 +160,18 @@ def _value(name, data, spec_fields, d, output):
     for assignment in itertools.product(*choices):
         index = {k: v for a in assignment for k, v in a.items()}
         env = dict(data)
+        if centre:  # positions: (x_i−x̄), (z−x̄) with x̄ the centroid of the origin field
+            origin, positions = centre
+            bar = origin[0][:-1] + "\u0304"
+            mean = sum(data[n] for n in origin) / len(origin)
+            env.update({f"({n}−{bar})": data[n] - mean for n in positions})
         for field, _, particles in spec_fields:
             for letter, k in index.items():
+                if k >= len(particles):  # a letter of another class
+                    continue
                 env[f"{field}_{letter}"] = data[particles[k]]
+                if centre and particles[k] in positions:
+                    env[f"({field}_{letter}−{bar})"] = data[particles[k]] - mean
         term = 1.0
         for w in words:
             v = _word(w, env, d, output)
@@ -171,7 +180,14 @@ def _value(name, data, spec_fields, d, output):
     return prefactor * total
 
 
-@pytest.mark.parametrize("case", CASES)
+POSITIONS = [
+    ("E(3)", "3*(m:scalar; x:position)", "sym", 3),
+    ("SE(3)", "3*x:position; v:vector", "vector", 3),
+    ("E(3)", "3*x:position; 2*z:position", "scalar", 4),
+]
+
+
+@pytest.mark.parametrize("case", CASES + POSITIONS)
 def test_the_value_a_name_states_is_the_orbit_sum_the_kernel_computes(case):
     B = sbasis(*case)
     K = B.lambdify()
@@ -183,7 +199,7 @@ def test_the_value_a_name_states_is_the_orbit_sum_the_kernel_computes(case):
     }
     values = K(**data)
     for j, t in enumerate(B.terms):
-        stated = np.asarray(_value(t.name, data, K.fields, d, B.output), dtype=float)
+        stated = np.asarray(_value(t.name, data, K.fields, d, B.output, B.centre), dtype=float)
         stated = np.broadcast_to(stated, values[j].shape)
         scale = max(float(np.max(np.abs(values[j]))), 1.0)
         assert np.max(np.abs(stated - values[j])) <= 1e-9 * scale, t.name

@@ -25,6 +25,7 @@ CASES = [
     ("O(1,3)", "3*p:vector", "sym", 3),
     ("SO(3)", "3*p:vector", "pseudoscalar", 3),
     ("O(3)", "4*p:vector", "scalar", 4),
+    ("E(3)", "3*(m:scalar; x:position)", "vector", 3),  # positions relative to their centroid
 ]
 
 #: Runs in a fresh interpreter: ``invariants`` is made unimportable before the module is run.
@@ -163,7 +164,10 @@ def test_cli_export_and_basis(capsys, tmp_path):
     assert [t["name"] for t in record["terms"]] == ["1", "Σ_i (p_i·p_i)", "Σ_{i<j} (p_i·p_j)"]
     code, _, err = run(capsys, "basis", "O(3)", "3*p:vector", "--features", "norms")
     assert code == 2 and "not supported with identical particles" in err
-    code, _, err = run(capsys, "basis", "E(3)", "3*x:position", "--degree", "2")
-    assert code == 2 and "translations" in err
+    code, _, err = run(capsys, "basis", "E(3)", "3*x:vector; z:position", "--degree", "2")
+    assert code == 2 and "must have a position field" in err
+    code, text, _ = run(capsys, "basis", "E(3)", "4*x:position", "--degree", "4")
+    assert code == 0 and "group E(3), inputs 4*x:position" in text
+    assert "Σ_{i<j} ((x_i−x̄)·(x_j−x̄))^2" in text
     code, _, err = run(capsys, "basis", "O(3)", "3*A:sym", "--degree", "2")
     assert code == 2 and "tensor inputs (A1:sym, …) are not supported with identical" in err

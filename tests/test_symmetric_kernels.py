@@ -233,8 +233,8 @@ def test_bad_input():
         B.lambdify(mode="fast")
     with pytest.raises(InvariantsError, match="no identical particles"):
         symmetric_basis("O(3)", "p,q:vector", "scalar", 2)
-    with pytest.raises(InvariantsError, match="translations"):
-        symmetric_basis("E(3)", "3*x:position", "scalar", 2).lambdify()
+    with pytest.raises(InvariantsError, match="must have a position field"):
+        symmetric_basis("E(3)", "3*x:vector; z:position", "scalar", 2)
     assert stack_inputs(B.spec, 3, {"m1": 1.0})["m1"] == 1.0  # per-input data passes through
 
 
