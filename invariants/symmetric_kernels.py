@@ -85,12 +85,9 @@ def _particle_of(problem, identical) -> dict[int, tuple[int, int, int]]:
     out = {}
     for i, v in enumerate(problem.variables):
         if v.origin is not None:
-            raise InvariantsError(
-                f"positions under {problem.group.name} (translations) are not supported with "
-                "identical particles yet (permuting the particles does not permute the "
-                "differences from x1 the basis is built on); pass the positions relative to "
-                "their centroid as vectors under the group without translations (e.g. "
-                "'4*x:vector', whose orbit sums are then redundant on Σ(x_i − x̄) = 0)"
+            raise InvariantsError(  # symmetric_basis centres them (symmetric_positions)
+                f"positions under {problem.group.name} reach the orbits only relative to a "
+                "centroid; build the basis with invariants.basis or symmetric_basis"
             )
         if v.role == "dummy" or v.source not in where:
             continue
