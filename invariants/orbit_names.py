@@ -33,7 +33,7 @@ import re
 
 from .names import factor, term_name
 
-__all__ = ["orbit_name"]
+__all__ = ["centred", "orbit_name"]
 
 #: Index letters, in order of use (then i13, i14, … for terms on more particles).
 INDEX_LETTERS = "ijklabcdefgh"
@@ -89,6 +89,19 @@ def orbit_name(problem, spec, factors, centre=()) -> str:
             short = f"{full[: -len(str(k + 1))]}_{letter}"
             rename[full] = f"({short}−{bar})" if full in positions else short
     return prefix + " ".join(sums) + " " + _product(name, rename)
+
+
+def centred(text: str, centre=()) -> str:
+    """``text`` (a generator or seed name) with each position written relative to the centroid
+    (``centre`` as :attr:`SymmetricBasis.centre`): ``x1·x2`` → ``(x1−x̄)·(x2−x̄)``.
+
+    >>> centred("x1·z", (("x1", "x2"), ("x1", "x2", "z")))
+    '(x1−x̄)·(z−x̄)'
+    """
+    if not centre:
+        return text
+    positions, bar = set(centre[1]), centre[0][0][:-1] + "\u0304"
+    return _TOKEN.sub(lambda m: f"({m[0]}−{bar})" if m[0] in positions else m[0], text)
 
 
 def _product(name, rename: dict) -> str:

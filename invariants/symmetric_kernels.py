@@ -216,14 +216,17 @@ class SymmetricBasis(Basis):
         import sympy
 
         from .names import term_name
+        from .orbit_names import centred
 
         out = []
         for o in self.orbits:
             total = sympy.Integer(0)
             for factors, sign in o.images:
                 name = term_name(self.problem, factors)
-                scalar = sympy.Mul(*(sympy.Symbol(n) ** e for n, e in name.scalars))
-                seed = sympy.Symbol(name.seed) if name.seed else sympy.Integer(1)
+                scalar = sympy.Mul(
+                    *(sympy.Symbol(centred(n, self.centre)) ** e for n, e in name.scalars)
+                )
+                seed = sympy.Symbol(centred(name.seed, self.centre)) if name.seed else 1
                 total += sign * scalar * seed
             out.append((total, sympy.Integer(1)))
         return out

@@ -118,6 +118,10 @@ def test_planted_law_recovered_and_exported():
     c = dict(zip([t.name for t in B.terms], model.coefficients))
     assert abs(c["Σ_i ((x_i−x̄)·(x_i−x̄))"] - 1) < 1e-9
     assert abs(c["Σ_i ((x_i−x̄)·(x_i−x̄))^2"] + 0.5) < 1e-9
+    import sympy
+
+    r = [sympy.Symbol(f"(x{k}−x̄)·(x{k}−x̄)") for k in range(1, 5)]
+    assert sympy.expand(model.formula() - sum(r) + sum(q**2 for q in r) / 2) == 0
     ns: dict = {}
     exec(export_module(B), ns)
     assert np.allclose(ns["evaluate"](x=xt), B.lambdify()(x=xt), rtol=1e-12, atol=0)
