@@ -104,6 +104,30 @@ CASES = [
         "Pope (1975): ten tensors T¹…T¹⁰",
     ),
     (
+        "A symmetric tensor and a vector: axial-vector-valued, isotropic",
+        "O(3)",
+        "A:sym; v:vector",
+        "pseudovector",
+        5,
+        "Zheng (1994): v × Av, v × A²v, Av × A²v",
+    ),
+    (
+        "The elasticity tensor: invariants of low degree",
+        "O(3)",
+        "E:tensor(ijkl=jikl=klij)",
+        "scalar",
+        3,
+        "Boehler, Kirillov & Onat (1994): 2 linear and 4 quadratic invariants (E = 2H⁰ ⊕ 2H² ⊕ H⁴)",
+    ),
+    (
+        "The Hall tensor (a pseudo-matrix)",
+        "O(3)",
+        "M:pseudomatrix",
+        "scalar",
+        6,
+        "Liu, Ding, Qi & Zou (2018): 10 invariants of the Hall tensor H_{ijk} = ε_{ijl} M_{lk}",
+    ),
+    (
         "The electromagnetic field and a momentum",
         "O(1,3)",
         "F:skew; p:vector",
@@ -147,6 +171,10 @@ def render_page() -> str:
         "differs (`tr(ABAB)` for `tr(A²B²)`), both are valid. Tensors are `X^{μν}` acting by",
         "`g X gᵀ`; `dev(X) = X − (tr X / d) I`; in `[…]` a Levi-Civita tensor is contracted with",
         "vectors and, in `⟨W⟩`, with two indices of a matrix; `·` marks an output slot.",
+        "Inputs of rank ≥ 3 and pseudo-tensors are written in index notation, summed over",
+        "repeated indices with the metric; for an output the free indices are `i, j, …` in",
+        "order, `δ` is the Kronecker delta and `sym(…)`, `dev(…)`, `proj(…)` the projection",
+        "onto the output's index symmetry.",
         "",
     ]
     for title, group, inputs, output, degree, source in CASES:

@@ -23,7 +23,7 @@ import sympy
 from .blocks import multidegree_table, permutation_to
 from .groups import Group
 from .names import term_name
-from .problem import Problem, make_problem
+from .problem import Problem
 from .verify import VerificationReport, _tensor_inputs, verify
 
 
@@ -152,10 +152,17 @@ def basis(
 
         return symmetric_basis(group, inputs, output, degree, seed=seed, features=features)
     features = parse_features(features)
+    if _tensor_inputs(inputs):  # products of contractions: invariants.tensor_basis
+        from .tensor_basis import tensor_basis
+
+        if features:
+            raise InvariantsError(
+                f"features {', '.join(features)} are not available for tensor inputs yet; "
+                "pass features=() (the contractions include the norms as v·v)"
+            )
+        return tensor_basis(group, inputs, output, degree, seed=seed)
     if features:
         inputs, _ = extend_inputs(group, inputs, features)
-    if _tensor_inputs(inputs):  # no basis from the tensor engine yet: make_problem says so
-        make_problem(group, inputs, output)
     report = verify(group, inputs, output, degree, seed=seed)
     if not report.complete:
         raise InvariantsError("the generators do not span every block; see verify()")

@@ -141,7 +141,8 @@ def _parser() -> argparse.ArgumentParser:
     for p in (bas, exp):
         p.add_argument("group")
         p.add_argument("inputs")
-        p.add_argument("--output", default="scalar", choices=OUTPUT_TYPES)
+        # dev: traceless symmetric, an output of tensor inputs (invariants.tensor_basis)
+        p.add_argument("--output", default="scalar", choices=OUTPUT_TYPES + ("dev",))
         p.add_argument("--degree", type=int, default=4, help="maximal total degree (default 4)")
         p.add_argument(
             "--features",

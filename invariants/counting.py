@@ -47,7 +47,7 @@ from math import comb
 import numpy as np
 
 from .errors import InvariantsError
-from .spaces import TensorType
+from .spaces import TensorType, field_type, is_pseudo
 
 _TYPES = ("scalar", "pseudoscalar", "vector", "pseudovector")
 
@@ -165,7 +165,7 @@ def _gram_dimension(family: str, types: tuple[str, ...], multidegree: tuple[int,
     ``v_i·v_i`` has degree 2 in ``v_i``) and the scalars; for ``O`` zero unless the degree in
     the pseudo variables is even."""
     if family == "O":
-        odd = sum(k for t, k in zip(types, multidegree) if k and t.startswith("pseudo"))
+        odd = sum(k for t, k in zip(types, multidegree) if k and is_pseudo(t))
         if odd % 2:
             return 0
     degrees = [k for t, k in zip(types, multidegree) if k and t.endswith("vector")]
@@ -207,17 +207,15 @@ def _rank(d: int, component: str) -> int:
 
 
 def _eigenvalues(d: int, component: str, type_) -> tuple[tuple[int, tuple[int, ...]], ...]:
-    """Eigenvalues ``sign · z^weight`` of a torus element of the component on the type (a
-    name, or a :class:`~invariants.spaces.TensorType`: products of the vector eigenvalues)."""
-    if isinstance(type_, TensorType):
-        det = -1 if component == "twisted" else 1
-        return type_.eigenvalues(_eigenvalues(d, component, "vector"), det)
+    """Eigenvalues ``sign · z^weight`` of a torus element of the component on the type (a name
+    or a :class:`~invariants.spaces.TensorType`): those of the defining representation on
+    vectors, and for every other type the products that :meth:`TensorType.eigenvalues` makes of
+    them (scalars: the empty product; pseudo types: times ``det``)."""
+    det = -1 if component == "twisted" else 1
+    if type_ != "vector":
+        return field_type(type_).eigenvalues(_eigenvalues(d, component, "vector"), det)
     q = _rank(d, component)
     zero = (0,) * q
-    det = -1 if component == "twisted" else 1
-    pseudo = det if type_.startswith("pseudo") else 1
-    if type_ in ("scalar", "pseudoscalar"):
-        return ((pseudo, zero),)
     units = [tuple(1 if i == j else 0 for i in range(q)) for j in range(q)]
     eig = [(1, e) for e in units] + [(1, tuple(-x for x in e)) for e in units]
     if component == "identity":
@@ -227,7 +225,7 @@ def _eigenvalues(d: int, component: str, type_) -> tuple[tuple[int, tuple[int, .
         eig = [(-s, w) for s, w in eig] + [(-1, zero)]
     else:  # R · t: eigenvalues z^{±e_j} (j < r), +1, −1
         eig += [(1, zero), (-1, zero)]
-    return tuple((s * pseudo, w) for s, w in eig)
+    return tuple(eig)
 
 
 def _positive_roots(d: int, component: str) -> list[tuple[int, ...]]:

@@ -206,9 +206,10 @@ def term_parts(B: Basis) -> list[tuple[sympy.Expr, sympy.Expr]]:
     >>> [text(s * t) for s, t in term_parts(B)][3:6]
     ['(p·q)*η', 'p⊗q', 'q⊗p']
     """
-    orbit_parts = getattr(B, "orbit_parts", None)  # orbit sums over identical particles
-    if orbit_parts is not None:
-        return orbit_parts()
+    # orbit sums over identical particles; products of contractions for tensor inputs
+    parts = getattr(B, "orbit_parts", None) or getattr(B, "term_parts", None)
+    if parts is not None:
+        return parts()
     out = []
     for term in B.terms:
         name = term_name(B.problem, term.factors or term.monomial)
@@ -286,12 +287,15 @@ def _check_finite(a: np.ndarray, what: str, batch_ndim: int) -> None:
     )
 
 
+def _trailing(inp, d: int) -> tuple[int, ...]:
+    """The per-sample shape of an input: ``()``, ``(d,)`` or ``(d,) * rank`` for tensors."""
+    from .kernels import _input_rank
+
+    return (d,) * _input_rank(inp.type)
+
+
 def _describe(inp, d: int) -> str:
-    return (
-        f"{inp.name} ({inp.type}, shape (N, {d}))"
-        if inp.vector_like
-        else (f"{inp.name} ({inp.type}, shape (N,))")
-    )
+    return f"{inp.name} ({inp.type}, shape (N{''.join(f', {k}' for k in _trailing(inp, d))}))"
 
 
 def _expanded(B: Basis, inputs):
@@ -339,15 +343,14 @@ def _check_inputs(B: Basis, inputs) -> tuple[dict[str, np.ndarray], tuple[int, .
     batches: dict[str, tuple[int, ...]] = {}
     for inp in expected:
         a = _as_real(inputs[inp.name], f"input {inp.name!r}")
-        if inp.vector_like:
-            if a.ndim == 0 or a.shape[-1] != d:
-                raise InvariantsError(
-                    f"input {inp.name!r} is a {inp.type} of {B.group.name}: expected shape "
-                    f"(N, {d}) (or (..., {d})), got {a.shape}"
-                )
-            batches[inp.name] = a.shape[:-1]
-        else:
-            batches[inp.name] = a.shape
+        tail = _trailing(inp, d)
+        if a.ndim < len(tail) or a.shape[a.ndim - len(tail) :] != tail:
+            dims = "".join(f", {k}" for k in tail)
+            raise InvariantsError(
+                f"input {inp.name!r} is a {inp.type} of {B.group.name}: expected shape "
+                f"(N{dims}) (or (...{dims})), got {a.shape}"
+            )
+        batches[inp.name] = a.shape[: a.ndim - len(tail)]
         arrays[inp.name] = a
     if len(set(batches.values())) > 1:
         shapes = ", ".join(f"{k}: {arrays[k].shape}" for k in names)
@@ -409,6 +412,7 @@ def _independent(B: Basis) -> int:
         "vector": d,
         "pseudovector": d,
         "sym": d * (d + 1) // 2,
+        "dev": d * (d + 1) // 2 - 1,
         "skew": d * (d - 1) // 2,
         "matrix": d * d,
     }[B.output]

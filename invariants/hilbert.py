@@ -99,12 +99,12 @@ from typing import Literal, overload
 import flint
 import sympy
 
-from .counting import _TYPES, _eigenvalues, _rank, _weyl_denominator
+from .counting import _eigenvalues, _rank, _weyl_denominator
 from .errors import InvariantsError, check_integer
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs, parse_output
 from .particles import parse_spec
-from .spaces import parse_tensor_type
+from .spaces import BASIC_TYPES, field_type
 
 __all__ = [
     "HilbertSeries",
@@ -113,7 +113,7 @@ __all__ = [
     "molien_series",
 ]
 
-FIELD_TYPES = _TYPES + ("position",)
+FIELD_TYPES = tuple(BASIC_TYPES)
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -285,7 +285,7 @@ def molien_series(
     output = parse_output(output)
     names = [f"t_{i + 1}" for i in range(sum(len(f) for _, f in blocks))]
     positions = [(b, i) for b, (_, f) in enumerate(blocks) for i, t in enumerate(f)]
-    positions = [(b, i) for b, i in positions if blocks[b][1][i] == "position"]
+    positions = [(b, i) for b, i in positions if field_type(blocks[b][1][i]).translates]
     spec_blocks, removal, names = _translate(g, blocks, positions, names, multigraded)
     return _result(g, spec_blocks, removal, output, names, multigraded)
 
@@ -339,14 +339,14 @@ def hilbert_series(
     positions: list[tuple[int, int]] = []
     for i, inp in enumerate(ins):
         if i not in in_class:
-            if inp.type == "position":
+            if field_type(inp.type).translates:
                 positions.append((len(blocks), 0))
             blocks.append((1, (inp.type,)))
             names.append(f"t_{inp.name}")
     for cls in classes:
         fields = tuple(ins[i].type for i in cls[0])
         for f, t in enumerate(fields):
-            if t == "position":
+            if field_type(t).translates:
                 positions.append((len(blocks), f))
             names.append("t_" + ",".join(ins[p[f]].name for p in cls))
         blocks.append((len(cls), fields))
@@ -367,8 +367,13 @@ def _as_list(items, what: str) -> list:
 
 
 def _check_type(t) -> str:
-    if t not in FIELD_TYPES:
-        raise InvariantsError(f"unknown field type {t!r}; accepted: {', '.join(FIELD_TYPES)}")
+    try:
+        field_type(t)
+    except InvariantsError:
+        raise InvariantsError(
+            f"unknown field type {t!r}; accepted: {', '.join(FIELD_TYPES)}, or a tensor type "
+            "(sym, skew, dev, matrix, tensor(FORMULA), pseudo…)"
+        ) from None
     return t
 
 
@@ -448,7 +453,7 @@ def _translate(g: Group, blocks, positions, names, multigraded, ins=None):
     spec_blocks = []
     for b, (n, fields) in enumerate(blocks):
         fs = tuple(
-            ("vector" if t == "position" else t, var[(b, i)])
+            ("vector" if field_type(t).translates else t, var[(b, i)])
             for i, t in enumerate(fields)
             if (b, i) not in skip
         )
@@ -486,7 +491,7 @@ def _torus(
     weights such as ``e_1 + e_2``, which couple the coordinates: the factorization into one ``g``
     per coordinate fails and such inputs are refused.
     """
-    resolved = type_ if type_ in FIELD_TYPES else parse_tensor_type(type_)
+    resolved = field_type(type_)
     q = _rank(d, component)
     factors = []
     zero = []

@@ -39,7 +39,9 @@ class Input:
     @property
     def pseudo(self) -> bool:
         """True for quantities that also change sign with ``det g``."""
-        return self.type.startswith("pseudo")
+        from .spaces import is_pseudo
+
+        return is_pseudo(self.type)
 
     @property
     def tensor(self):

@@ -680,8 +680,21 @@ def _used_helpers(body: str) -> str:
 # Input checking (also copied verbatim into exported modules)
 
 
+def _input_rank(type_: str) -> int:
+    """Number of trailing axes of length ``d`` of an input: 0 for scalars, 1 for vectors, the
+    tensor rank for ``sym``, ``skew``, ``dev``, ``matrix`` and ``tensor(FORMULA)``."""
+    if type_ in ("scalar", "pseudoscalar"):
+        return 0
+    if type_ in ("vector", "pseudovector", "position"):
+        return 1
+    base = type_.removeprefix("pseudo")
+    if base.startswith("tensor("):
+        return len(base[len("tensor(") :].split("=")[0].strip())
+    return 2
+
+
 def _shape_text(type_: str, d: int) -> str:
-    return f"(..., {d})" if type_ in ("vector", "pseudovector", "position") else "(...)"
+    return "(..." + f", {d}" * _input_rank(type_) + ")"
 
 
 def _prepare(spec, d, inputs, convert, error):
@@ -712,12 +725,14 @@ def _prepare(spec, d, inputs, convert, error):
     for name, type_ in spec:
         a = convert(name, inputs[name])
         shape = tuple(a.shape)
-        if type_ in ("vector", "pseudovector", "position"):
-            if not shape or shape[-1] != d:
+        rank = _input_rank(type_)
+        if rank:
+            if len(shape) < rank or shape[len(shape) - rank :] != (d,) * rank:
                 raise error(
-                    f"input {name!r} is a {type_}: expected shape (..., {d}) (d = {d}), got {shape}"
+                    f"input {name!r} is a {type_}: expected shape {_shape_text(type_, d)} "
+                    f"(d = {d}), got {shape}"
                 )
-            shape = shape[:-1]
+            shape = shape[: len(shape) - rank]
         arrays[name] = a
         batches[name] = shape
     try:
@@ -1011,6 +1026,10 @@ def export_module(B, dtype=np.float64) -> str:
 
         return export_symmetric(B, dtype)
     _check_basis(B)
+    if getattr(B, "tensor_inputs", False):
+        raise InvariantsError(
+            "export of a basis with tensor inputs is not available yet; use B.lambdify()"
+        )
     dt = _numpy_dtype(dtype)
     plan = build_plan(B)
     d = plan.d
@@ -1043,7 +1062,8 @@ Evaluation is staged: differences of positions, the η-weighted Gram matrix (met
     terms = "\n".join(f"    {t.label!r}," for t in plan.terms)
     spec = "\n".join(f"    ({n!r}, {t!r})," for n, t in plan.inputs)
     helpers = "\n\n".join(
-        textwrap.dedent(inspect.getsource(f)) for f in (_shape_text, _prepare, _to_numpy)
+        textwrap.dedent(inspect.getsource(f))
+        for f in (_input_rank, _shape_text, _prepare, _to_numpy)
     )
     return f'''{doc}
 

@@ -44,7 +44,7 @@ import numpy as np
 import sympy
 
 from .errors import InvariantsError
-from .spaces import TensorType
+from .spaces import field_type, is_pseudo
 
 __all__ = [
     "MAX_SLOTS",
@@ -363,12 +363,14 @@ def canonical(
 def _describe(inputs: dict):
     ranks, syms, traceless = {}, {}, {}
     for name, t in inputs.items():
-        if t in ("vector", "pseudovector"):
-            ranks[name], syms[name], traceless[name] = 1, (), False
-        elif isinstance(t, TensorType):
-            ranks[name], syms[name], traceless[name] = t.rank, t.symmetry.generators, t.traceless
-        else:
-            raise InvariantsError(f"contractions of {name!r}: unknown type {t!r}")
+        kind = field_type(t) if t != "position" else None
+        if kind is None or kind.rank == 0:
+            raise InvariantsError(f"contractions of {name!r}: type {t!r} has no index to contract")
+        ranks[name], syms[name], traceless[name] = (
+            kind.rank,
+            kind.symmetry.generators,
+            kind.traceless,
+        )
     return ranks, syms, traceless
 
 
@@ -388,10 +390,7 @@ def tensor_contractions(
     ``parity_even`` keeps only products with an even number of pseudo factors (``ε`` counts as
     one: the ``O`` groups). Products of more than :data:`MAX_SLOTS` slots are skipped."""
     ranks, syms, traceless = _describe(inputs)
-    pseudo = {
-        n: t == "pseudovector" or (isinstance(t, TensorType) and t.pseudo)
-        for n, t in inputs.items()
-    }
+    pseudo = {n: is_pseudo(t) for n, t in inputs.items()}
     names = sorted(inputs)
     out = []
     for deg in range(1, degree + 1):

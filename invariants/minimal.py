@@ -50,7 +50,7 @@ from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
 from .modular import PRIME, rank_and_pivots
 from .particles import refuse_identical
 from .problem import make_problem
-from .spaces import TensorType, parse_tensor_type
+from .spaces import TensorType, is_pseudo, parse_tensor_type
 from .spanning import generator_values, sample_points
 
 __all__ = ["MinimalGenerator", "MinimalGenerators", "minimal_generators"]
@@ -168,18 +168,17 @@ def minimal_generators(
     degree = check_integer(degree, "degree")
     refuse_identical(inputs, "minimal_generators")
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
-    if not isinstance(output, str) or output not in OUTPUTS:
-        raise InvariantsError(f"unknown output type {output!r}; accepted: {', '.join(OUTPUTS)}")
+    output_type = _output_type(output)
     vectorial = all(i.tensor is None for i in parsed)
     if vectorial and output in _VECTOR_PATH_OUTPUTS:
         return _vector_generators(G, parsed, degree, output, seed)
-    if _needs_matchings(G, parsed):
-        if output != "scalar":
+    if _needs_matchings(G, parsed) or output not in _TENSOR_PATH_OUTPUTS:
+        if output == "pseudoscalar":
             raise InvariantsError(
-                f"output {output!r} with tensor inputs of rank ≥ 3, pseudo-tensors or SO(d), "
-                f"d > {MAX_EPSILON_DIMENSION}: minimal generators take the output scalar so far"
+                "output 'pseudoscalar' with tensor inputs: minimal generators take scalar, "
+                "vector, pseudovector and tensor outputs so far"
             )
-        return _matching_generators(G, parsed, degree, seed)
+        return _matching_generators(G, parsed, degree, seed, output, output_type)
     if output not in _TENSOR_PATH_OUTPUTS:
         raise InvariantsError(
             f"output {output!r} with tensor inputs: minimal generators take the outputs "
@@ -188,7 +187,7 @@ def minimal_generators(
     types = {i.name: _type(i.name, i.tensor or i.type) for i in parsed}
     dummy = None
     if output != "scalar":
-        dummy = next(n for n in ("D", "D_", "D__", "Φ") if n not in types)
+        dummy = dummy_name(types)
         types[dummy] = "vector" if output == "vector" else parse_tensor_type(output)
     names = tuple(types)
     inputs_only = len(names) - (dummy is not None)
@@ -207,7 +206,7 @@ def minimal_generators(
     points = _points(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
     candidates = [(c, c.multidegree(names), _value(c, points, G.metric)) for c in contractions]
     kept, spans, complete_to, products = select(candidates, blocks, dims, degree)
-    coords = coordinates(G.d, types)
+    coords = coordinates(G.d, types, G.metric)
     if dummy is None:
         found = tuple(
             MinimalGenerator(c.name, c.multidegree(names), c.expression(coords, G.metric), c)
@@ -234,7 +233,32 @@ def minimal_generators(
     )
 
 
+def dummy_name(names) -> str:
+    """The name of the dummy input of an equivariant output: one not among ``names``."""
+    return next(n for n in ("D", "D_", "D__", "Φ") if n not in names)
+
+
 OUTPUTS = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "dev", "matrix")
+
+
+def _output_type(output) -> str | TensorType | None:
+    """``None`` for scalars, the type name for vectors, else the :class:`TensorType` (also
+    ``tensor(FORMULA)`` and ``pseudo…`` tensors)."""
+    if not isinstance(output, str):
+        raise InvariantsError(f"output must be a type name, got {output!r}")
+    if output in ("scalar", "pseudoscalar"):
+        return None
+    if output in ("vector", "pseudovector"):
+        return output
+    try:
+        return parse_tensor_type(output)
+    except InvariantsError:
+        raise InvariantsError(
+            f"unknown output type {output!r}; accepted: {', '.join(OUTPUTS)}, tensor(FORMULA) "
+            "such as tensor(ijk=jik), and pseudo-tensors (pseudosym, …)"
+        ) from None
+
+
 _VECTOR_PATH_OUTPUTS = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "matrix")
 _TENSOR_PATH_OUTPUTS = ("scalar", "vector", "sym", "skew", "dev", "matrix")
 
@@ -245,7 +269,7 @@ def _equivariant(c: Contraction, dummy: str, output: str, types, G, names) -> Mi
     onto the output's symmetry."""
     d = G.d
     eta = sympy.diag(*G.metric)
-    coords = coordinates(d, {n: t for n, t in types.items() if n != dummy})
+    coords = coordinates(d, {n: t for n, t in types.items() if n != dummy}, G.metric)
     if output == "vector":
         u = sympy.Matrix(sympy.symbols(f"{dummy}_0:{d}"))
         phi = c.expression({**coords, dummy: u}, G.metric)
@@ -433,12 +457,18 @@ def _needs_matchings(G, parsed) -> bool:
     )
 
 
-def _matching_generators(G, parsed, degree: int, seed: int) -> MinimalGenerators:
+def _matching_generators(
+    G, parsed, degree: int, seed: int, output: str = "scalar", output_type=None
+) -> MinimalGenerators:
     """The selection over the perfect-matching contractions of :mod:`invariants.matchings`
     (factors of any rank, pseudo-tensors, one ``ε``). For ``O`` groups a contraction with an
     odd number of pseudo factors (``ε`` is one) is a pseudoscalar: the invariants are the even
     part of the ring the contractions generate, generated by the even contractions and the
-    products of two odd ones (``tr(A)²`` for a pseudosym ``A``), the candidates here."""
+    products of two odd ones (``tr(A)²`` for a pseudosym ``A``), the candidates here.
+
+    An equivariant output of type ``W`` is a dummy input ``D`` of type ``W`` and degree ≤ 1, as
+    on the rank-2 path: the generators of the module are the kept contractions linear in ``D``,
+    and ``f`` with ``⟨f, D⟩ = c`` is read off by :func:`_matching_equivariant`."""
     types = {}
     for i in parsed:
         if i.tensor is None and i.type not in ("vector", "pseudovector"):
@@ -447,15 +477,26 @@ def _matching_generators(G, parsed, degree: int, seed: int) -> MinimalGenerators
                 "take vectors, pseudovectors and tensors so far"
             )
         types[i.name] = i.tensor if i.tensor is not None else i.type
+    dummy = None
+    if output_type is not None:
+        dummy = next(n for n in ("D", "D_", "D__", "Φ") if n not in types)
+        types[dummy] = output_type
     names = tuple(types)
-    pseudo = any(
-        t == "pseudovector" or (isinstance(t, TensorType) and t.pseudo) for t in types.values()
-    )
+    inputs_only = len(names) - (dummy is not None)
+    pseudo = any(is_pseudo(t) for t in types.values())
     epsilon = G.d if G.family == "SO" or pseudo else None
     if epsilon is not None and epsilon > MAX_DENSE_EPSILON:
         epsilon = None  # not enumerated: the blocks that need ε stay incomplete, and say so
-    contractions = tensor_contractions(types, degree, epsilon)
-    blocks = [b for total in range(1, degree + 1) for b in _compositions(total, len(names))]
+    contractions = tensor_contractions(types, degree + (dummy is not None), epsilon)
+    if dummy is not None:
+        contractions = [c for c in contractions if c.factors.count(dummy) <= 1]
+    blocks = [
+        b + ((e,) if dummy else ())
+        for total in range(0 if dummy else 1, degree + 1)
+        for e in ((0, 1) if dummy else (0,))
+        for b in _compositions(total, inputs_only)
+        if any(b) or e
+    ]
     dims = {b: character_dimension(G.family, G.d, list(types.values()), b) for b in blocks}
     points = _tensor_points(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
     ops = _mod_p_ops(len(next(iter(points.values())))).bind(G.metric)
@@ -467,21 +508,30 @@ def _matching_generators(G, parsed, degree: int, seed: int) -> MinimalGenerators
         candidates = [x for x in candidates if not _odd(x[0], types)]
         for (a, da, va), (b, db, vb) in itertools.combinations_with_replacement(odd, 2):
             beta = tuple(x + y for x, y in zip(da, db))
-            if sum(beta) <= degree:
+            if sum(beta[:inputs_only]) <= degree and (dummy is None or beta[-1] <= 1):
                 candidates.append(((a, b), beta, va * vb % PRIME))
     kept, spans, complete_to, products = select(candidates, blocks, dims, degree)
-    coords = tensor_coordinates(G.d, types)
+    coords = tensor_coordinates(G.d, types, G.metric)
     found = []
     for c in kept:
-        if isinstance(c, tuple):  # a product of two pseudoscalar contractions
-            a, b = c
+        pair = c if isinstance(c, tuple) else (c,)
+        beta = tuple(map(sum, zip(*(x.multidegree(names) for x in pair))))
+        if dummy is not None:
+            if beta[-1] == 1:
+                found.append(_matching_equivariant(pair, dummy, output_type, types, G, beta))
+            continue
+        if len(pair) == 2:  # a product of two pseudoscalar contractions
+            a, b = pair
             name = f"({a.name})²" if a == b else f"({a.name})({b.name})"
             expr = sympy.expand(a.expression(coords, G.metric) * b.expression(coords, G.metric))
-            beta = tuple(x + y for x, y in zip(a.multidegree(names), b.multidegree(names)))
             found.append(MinimalGenerator(name, beta, expr, c))
         else:
             expr = c.expression(coords, G.metric)
-            found.append(MinimalGenerator(c.name, c.multidegree(names), expr, c))
+            found.append(MinimalGenerator(c.name, beta, expr, c))
+    if dummy is not None:
+        module = [k for k, (b, _, _) in enumerate(spans) if b[-1] == 1]
+        products = [products[k] for k in module]
+        spans = [(spans[k][0][:-1],) + spans[k][1:] for k in module]
     return MinimalGenerators(
         G.name,
         tuple((i.name, i.type) for i in parsed),
@@ -489,20 +539,104 @@ def _matching_generators(G, parsed, degree: int, seed: int) -> MinimalGenerators
         tuple(found),
         complete_to,
         tuple(spans),
-        "scalar",
+        output,
         tuple(products),
     )
+
+
+def _matching_equivariant(pair, dummy: str, output_type, types, G, beta) -> MinimalGenerator:
+    """The tensor ``f`` with ``⟨f, D⟩ = c`` for a kept contraction ``c`` linear in the dummy
+    (times an odd scalar contraction for a product of two odd ones): ``D`` a general tensor,
+    ``f^{i…} = η_{ii}⋯ ∂c/∂D^{i…}`` (the pairs of :mod:`invariants.matchings` carry ``η``,
+    diagonal with entries ``±1``), projected onto the output's index symmetry
+    (``(1/|S|) Σ_s sign(s) s·f``) and, for ``dev``, made ``η``-traceless."""
+    d, metric = G.d, tuple(G.metric)
+    rank = 1 if isinstance(output_type, str) else output_type.rank
+    coords = tensor_coordinates(d, {n: t for n, t in types.items() if n != dummy}, metric)
+    shape = (d,) * rank
+    general = np.empty(shape, dtype=object)
+    for idx in itertools.product(range(d), repeat=rank):
+        general[idx] = sympy.Symbol(f"{dummy}_" + "_".join(map(str, idx)))
+    value_of_dummy = (sympy.Matrix if rank <= 2 else sympy.Array)(general.tolist())
+    with_dummy = [x for x in pair if dummy in x.factors]
+    phi = sympy.Integer(1)
+    for x in pair:
+        phi = phi * x.expression({**coords, dummy: value_of_dummy}, metric)
+    phi = sympy.expand(phi)
+    f = np.empty(shape, dtype=object)
+    for idx in itertools.product(range(d), repeat=rank):
+        f[idx] = sympy.diff(phi, general[idx]) * sympy.prod([metric[i] for i in idx])
+    raw = f
+    if not isinstance(output_type, str):
+        elements = output_type.symmetry.elements
+        projected = np.empty(shape, dtype=object)
+        for idx in itertools.product(range(d), repeat=rank):
+            projected[idx] = sum(
+                sign * raw[tuple(idx[perm[a]] for a in range(rank))] for perm, sign in elements
+            ) / len(elements)
+        f = projected
+        if output_type.traceless:  # subtract (η_{μν} f^{μν} / d) η^{μν}
+            trace = sum(metric[i] * f[i, i] for i in range(d))
+            for i in range(d):
+                f[i, i] = f[i, i] - trace * metric[i] / d
+    f = np.vectorize(sympy.expand, otypes=[object])(f)
+    (c,) = with_dummy
+    rest = [x for x in pair if x is not c]
+    name = _free_index_name(c, dummy)
+    if any(sympy.expand(a - b) != 0 for a, b in zip(f.flat, raw.flat)):  # the projection acted
+        base = output_type.name.removeprefix("pseudo")
+        label = "dev" if output_type.traceless else base if base in ("sym", "skew") else "proj"
+        name = f"{label}({name})"
+    if rest:
+        name = f"{rest[0].name} {name}"
+    value = sympy.Matrix(f.tolist()) if rank <= 2 else sympy.Array(f.tolist())
+    source = pair if len(pair) == 2 else c
+    return MinimalGenerator(name, beta[:-1], value, source)
+
+
+def _free_index_name(c, dummy: str) -> str:
+    """``c`` in index notation without the dummy ``D``, whose slots become the free indices
+    ``i, j, …`` in slot order: ``A_{ijk}v_kD_{ij}`` gives ``A_{ijk}v_k``, ``v_kD_{iik}`` gives
+    ``δ_{ij}v_k`` (a pair of the dummy's own slots is a Kronecker delta)."""
+    from .matchings import _LETTERS, _slots
+
+    slots = list(_slots(c.ranks))
+    k = c.factors.index(dummy)
+    own = list(slots[k])
+    letter = {s: _LETTERS[a] for a, s in enumerate(own)}
+    for s in own:  # the other end of a free index carries its letter
+        letter.setdefault(c.matching[s], letter[s])
+    parts = []
+    for a, b in itertools.combinations(own, 2):
+        if c.matching[a] == b:
+            parts.append(f"δ_{{{letter[a]}{letter[b]}}}")
+    for f, fslots in zip(c.factors, slots):
+        if f == dummy:
+            continue
+        text = []
+        for s in fslots:
+            if s not in letter:
+                letter[s] = letter[c.matching[s]] = _LETTERS[len(set(letter.values()))]
+            text.append(letter[s])
+        idx = "".join(text)
+        parts.append(f"{f}_{idx}" if len(idx) == 1 else f"{f}_{{{idx}}}")
+    return "".join(parts)
 
 
 def _odd(c, types) -> bool:
     """Whether ``c`` changes sign under reflections: an odd number of pseudo factors, ``ε``
     counting as one."""
-    pseudo = sum(
-        types[f] == "pseudovector" or (isinstance(types[f], TensorType) and types[f].pseudo)
-        for f in c.factors
-        if f in types
-    )
+    pseudo = sum(is_pseudo(types[f]) for f in c.factors if f in types)
     return (pseudo + (EPSILON in c.factors)) % 2 == 1
+
+
+def traceless_entry(X, metric) -> object:
+    """The entry ``X^{d-1,d-1}`` that makes ``X`` traceless for ``η``: ``η_{μν} X^{μν} = 0``
+    (``η`` diagonal with entries ``±1``, each its own inverse). Works on one tensor (SymPy or
+    object arrays, ``(d, d)``) and on batches ``(n, d, d)``."""
+    d = len(metric)
+    diagonal = [X[..., i, i] if isinstance(X, np.ndarray) else X[i, i] for i in range(d - 1)]
+    return -metric[d - 1] * sum(m * x for m, x in zip(metric, diagonal))
 
 
 def _tensor_points(G, types, count, seed) -> dict:
@@ -520,12 +654,12 @@ def _tensor_points(G, types, count, seed) -> dict:
         for perm, sign in t.symmetry.elements:
             Y = (Y + sign * np.transpose(X, (0,) + tuple(1 + a for a in perm))) % PRIME
         if t.traceless:
-            Y[:, d - 1, d - 1] = -np.trace(Y[:, : d - 1, : d - 1], axis1=1, axis2=2) % PRIME
+            Y[:, d - 1, d - 1] = traceless_entry(Y, G.metric) % PRIME
         out[name] = Y
     return out
 
 
-def tensor_coordinates(d: int, types: dict) -> dict:
+def tensor_coordinates(d: int, types: dict, metric: tuple[int, ...] | None = None) -> dict:
     """Component symbols of inputs of any rank: one symbol ``C_012`` per surviving orbit of
     index tuples (its least member), the others ``±`` it; vectors ``d × 1`` columns."""
     out = {}
@@ -539,7 +673,7 @@ def tensor_coordinates(d: int, types: dict) -> dict:
             for perm, sign in t.symmetry.elements:
                 X[tuple(idx[a] for a in perm)] = sign * x
         if t.traceless:
-            X[d - 1, d - 1] = -sum(X[i, i] for i in range(d - 1))
+            X[d - 1, d - 1] = traceless_entry(X, metric or (1,) * d)
         out[name] = sympy.Array(X.tolist()) if t.rank != 2 else sympy.Matrix(X.tolist())
     return out
 
@@ -607,7 +741,7 @@ def _points(G, types, count, seed) -> dict:
         elif kind == "skew":
             X = (np.triu(X, 1) - np.transpose(np.triu(X, 1), (0, 2, 1))) % PRIME
         if t.traceless:
-            X[:, d - 1, d - 1] = -np.trace(X[:, : d - 1, : d - 1], axis1=1, axis2=2) % PRIME
+            X[:, d - 1, d - 1] = traceless_entry(X, G.metric) % PRIME
         out[name] = X % PRIME
     return out
 
@@ -664,7 +798,9 @@ def _rank(rows: list[np.ndarray]) -> int:
     return rank
 
 
-def coordinates(d: int, inputs: dict) -> dict[str, sympy.Matrix]:
+def coordinates(
+    d: int, inputs: dict, metric: tuple[int, ...] | None = None
+) -> dict[str, sympy.Matrix]:
     """Component symbols of every input, as ``d × 1`` columns and ``d × d`` matrices."""
     out = {}
     for name, t in inputs.items():
@@ -685,6 +821,6 @@ def coordinates(d: int, inputs: dict) -> dict[str, sympy.Matrix]:
                 if kind != "matrix":
                     X[i, j] = X[j, i] if kind == "sym" else -X[j, i]
         if t.traceless:
-            X[d - 1, d - 1] = -sum(X[i, i] for i in range(d - 1))
+            X[d - 1, d - 1] = traceless_entry(X, metric or (1,) * d)
         out[name] = X
     return out

@@ -44,6 +44,7 @@ from .errors import InvariantsError
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs, parse_output
 from .particles import refuse_identical
+from .spaces import field_type, is_pseudo
 
 VECTOR_TYPES = ("vector", "pseudovector")
 SCALAR_TYPES = ("scalar", "pseudoscalar")
@@ -66,7 +67,7 @@ class Variable:
 
     @property
     def parity(self) -> int:
-        return 1 if self.type.startswith("pseudo") else 0
+        return 1 if is_pseudo(self.type) else 0
 
 
 @dataclass(frozen=True)
@@ -229,9 +230,9 @@ def make_problem(
     tensors = [f"{i.name}:{i.type}" for i in parsed if i.tensor is not None]
     if tensors:
         raise InvariantsError(
-            f"tensor inputs ({', '.join(tensors)}) are supported by minimal generating sets so "
-            "far: `invariants generators GROUP INPUTS --minimal --degree K` or "
-            "invariants.minimal_generators; verify, basis and kernels take vectors and scalars"
+            f"tensor inputs ({', '.join(tensors)}) are not taken by the engine of vector "
+            "inputs here; minimal_generators (`invariants generators GROUP INPUTS --minimal "
+            "--degree K`), verify, basis, their kernels and fit take them"
         )
     return _make_problem(parse_group(group), parsed, parse_output(output), max_degree)
 
@@ -258,8 +259,9 @@ def _variables(group: Group, inputs: tuple[Input, ...], output: str) -> tuple[Va
     variables = []
     origin = None
     for i, inp in enumerate(inputs):
-        type_ = "vector" if inp.type == "position" else inp.type
-        if inp.type == "position" and group.translations:
+        translates = field_type(inp.type).translates
+        type_ = "vector" if translates else inp.type
+        if translates and group.translations:
             if origin is None:
                 origin = i
                 continue

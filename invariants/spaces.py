@@ -32,7 +32,16 @@ from functools import cached_property
 
 from .errors import InvariantsError
 
-__all__ = ["IndexSymmetry", "TENSOR_TYPES", "TensorType", "parse_symmetry", "parse_tensor_type"]
+__all__ = [
+    "BASIC_TYPES",
+    "IndexSymmetry",
+    "TENSOR_TYPES",
+    "TensorType",
+    "field_type",
+    "is_pseudo",
+    "parse_symmetry",
+    "parse_tensor_type",
+]
 
 SignedPermutation = tuple[tuple[int, ...], int]
 
@@ -155,12 +164,16 @@ def parse_symmetry(formula: str) -> IndexSymmetry:
 
 @dataclass(frozen=True)
 class TensorType:
-    """A tensor input or output type: index symmetry, trace condition and parity."""
+    """A type of inputs and outputs: rank and index symmetry, trace condition, parity (``pseudo``:
+    also changes sign with ``det g``) and translation behaviour (``translates``: a position,
+    moved by the translations of ``E(d)`` and Poincaré). Scalars and vectors are the types of
+    rank 0 and 1 (:data:`BASIC_TYPES`); :func:`field_type` returns the object for any name."""
 
     name: str
     symmetry: IndexSymmetry
     traceless: bool = False
     pseudo: bool = False
+    translates: bool = False
 
     @property
     def rank(self) -> int:
@@ -202,7 +215,41 @@ TENSOR_TYPES = {
     "matrix": TensorType("matrix", IndexSymmetry(2)),
 }
 
+#: Scalars (rank 0), vectors (rank 1) and positions (vectors moved by translations).
+BASIC_TYPES = {
+    "scalar": TensorType("scalar", IndexSymmetry(0)),
+    "pseudoscalar": TensorType("pseudoscalar", IndexSymmetry(0), pseudo=True),
+    "vector": TensorType("vector", IndexSymmetry(1)),
+    "pseudovector": TensorType("pseudovector", IndexSymmetry(1), pseudo=True),
+    "position": TensorType("position", IndexSymmetry(1), translates=True),
+}
+
 _TENSOR = re.compile(r"^(pseudo)?tensor\((.*)\)$")
+
+
+def field_type(t: str | TensorType) -> TensorType:
+    """The type object of a name (``"scalar"``, ``"pseudovector"``, ``"position"``, ``"dev"``,
+    ``"tensor(ijk=jik)"``, …); a :class:`TensorType` is returned as it is. This is the one
+    place a type's rank, symmetry, parity and translation behaviour are defined.
+
+    >>> v = field_type("pseudovector")
+    >>> v.rank, v.pseudo, v.translates, field_type("position").translates
+    (1, True, False, True)
+    >>> field_type("dev").dimension(3), field_type("scalar").dimension(3)
+    (5, 1)
+    """
+    if isinstance(t, TensorType):
+        return t
+    if isinstance(t, str) and t in BASIC_TYPES:
+        return BASIC_TYPES[t]
+    if not isinstance(t, str):
+        raise InvariantsError(f"a type name such as 'vector' or 'sym' is needed, got {t!r}")
+    return parse_tensor_type(t)
+
+
+def is_pseudo(t: str | TensorType) -> bool:
+    """Whether quantities of this type change sign with ``det g``."""
+    return field_type(t).pseudo
 
 
 def parse_tensor_type(text: str) -> TensorType:

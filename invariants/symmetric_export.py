@@ -61,6 +61,7 @@ def export_symmetric(B, dtype=np.float64) -> str:
         sym._apply_eta,
         sym._levi_civita,
         plain._tensor_shape,
+        plain._input_rank,
         plain._shape_text,
         plain._prepare,
         plain._to_numpy,

@@ -26,7 +26,14 @@ import sympy
 from .contractions import Ops, connected_contractions
 from .errors import check_integer
 from .groups import parse_group
-from .minimal import MAX_EPSILON_DIMENSION, _exponents, _type, coordinates, minimal_generators
+from .minimal import (
+    MAX_EPSILON_DIMENSION,
+    _exponents,
+    _type,
+    coordinates,
+    minimal_generators,
+    traceless_entry,
+)
 from .names import monomial as monomial_text
 
 __all__ = ["TensorRelation", "relations"]
@@ -80,7 +87,7 @@ def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> 
     gens = [g.source for g in result.generators]
     kept = set(gens)
     gen_names = tuple(g.name for g in result.generators)
-    coords = coordinates(G.d, types)
+    coords = coordinates(G.d, types, G.metric)
     exprs = [g.expression for g in result.generators]
     rng = np.random.default_rng(12345 + seed)
     degrees = [g.multidegree(names) for g in gens]
@@ -94,7 +101,9 @@ def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> 
         if not others and len(monos) <= _dim:
             lower[beta] = []
             continue
-        points = [_integer_point(G.d, types, rng) for _ in range(len(monos) + len(others) + 6)]
+        points = [
+            _integer_point(G.d, types, rng, G.metric) for _ in range(len(monos) + len(others) + 6)
+        ]
         gen_values = [[_exact(c, p, G.metric) for c in gens] for p in points]
         rows = [[_product(v, m) for m in monos] for v in gen_values]
         syzygies = _kernel(rows, len(monos))
@@ -140,7 +149,7 @@ def _relation(beta, monos, coeffs, names, lhs_name, exprs, lhs) -> TensorRelatio
     return TensorRelation(beta, terms, names, lhs_name, residue == 0)
 
 
-def _integer_point(d: int, types: dict, rng) -> dict:
+def _integer_point(d: int, types: dict, rng, metric: tuple[int, ...]) -> dict:
     out = {}
     for name, t in types.items():
         if t == "vector":
@@ -153,7 +162,7 @@ def _integer_point(d: int, types: dict, rng) -> dict:
         elif signs == {-1}:
             X = np.triu(X, 1) - np.triu(X, 1).T
         if t.traceless:
-            X[d - 1, d - 1] = -sum(X[i, i] for i in range(d - 1))
+            X[d - 1, d - 1] = traceless_entry(X, metric)
         out[name] = X
     return out
 

@@ -242,3 +242,66 @@ def test_parity_even_for_o_groups():
 def test_pfaffian_in_six_dimensions():
     names = [g.name for g in minimal_generators("SO(6)", "W:skew", 3).generators]
     assert names == ["W_{ij}W_{ij}", "W_{ij}W_{kl}W_{mn}ε_{ijklmn}"]
+
+
+# --- equivariant outputs through the matchings -------------------------------------------------
+
+MODULES = [
+    ("O(3)", {"C": "tensor(ijk=jik)"}, "vector", 3),
+    ("O(3)", {"C": "tensor(ijk=jik=ikj)"}, "sym", 2),
+    ("O(3)", {"A": "sym", "v": "vector"}, "pseudovector", 4),
+    ("SO(3)", {"A": "sym", "v": "vector"}, "pseudovector", 3),
+    ("O(3)", {"v": "vector"}, "tensor(ijk=jik)", 3),
+    ("O(3)", {"v": "vector", "W": "skew"}, "pseudoskew", 3),
+    ("O(3)", {"A": "pseudosym", "v": "vector"}, "dev", 3),
+    ("O(2)", {"C": "tensor(ijk=jik=ikj)"}, "vector", 3),
+    ("O(1,3)", {"C": "tensor(ijk=-ikj)", "p": "vector"}, "vector", 2),
+]
+
+
+def _numeric(expression, coords: dict, values: dict) -> np.ndarray:
+    subs = {}
+    for name, X in coords.items():
+        for idx, s in np.ndenumerate(np.array(sympy.Array(X).tolist(), dtype=object)):
+            if isinstance(s, sympy.Symbol):
+                subs[s] = values[name].reshape(np.shape(np.array(sympy.Array(X).tolist())))[idx]
+    arr = np.array(sympy.Array(expression).tolist(), dtype=object)
+    return np.vectorize(lambda e: float(sympy.sympify(e).xreplace(subs)))(arr)
+
+
+@settings(max_examples=8, deadline=None)
+@given(st.sampled_from(MODULES), st.integers(0, 2**32 - 1))
+def test_module_generators_of_any_rank_are_equivariant(case, seed):
+    # f(g·x) = g·f(x) on random group elements, the output moved as a tensor of its type
+    group, inputs, output, degree = case
+    G = parse_group(group)
+    types = _types(inputs)
+    out_type = output if output in ("vector", "pseudovector") else T(output)
+    result = minimal_generators(group, inputs, degree, output=output)
+    assert result.generators and result.complete
+    rng = np.random.default_rng(seed)
+    values = {n: _random_tensor(t, G.d, rng) for n, t in types.items()}
+    g = G.random_element(rng, scale=0.5)
+    moved = {n: _act(g, types[n], v) for n, v in values.items()}
+    coords = tensor_coordinates(G.d, types, G.metric)
+    for gen in result.generators:
+        a = _numeric(gen.expression, coords, values).reshape((G.d,) * max(1, _rank(out_type)))
+        b = _numeric(gen.expression, coords, moved).reshape(a.shape)
+        expected = _act(g, out_type, a)
+        assert np.abs(b - expected).max() <= 1e-9 * max(1.0, np.abs(expected).max()), gen.name
+        if isinstance(out_type, TensorType):  # the value has the output's index symmetry
+            for perm, sign in out_type.symmetry.elements:
+                assert np.allclose(np.transpose(a, perm) * sign, a, atol=1e-9), gen.name
+
+
+def _rank(t) -> int:
+    return t.rank if isinstance(t, TensorType) else 1
+
+
+def test_module_of_vector_valued_functions_of_a_vector_and_tensor_outputs():
+    # f(v) with values in tensor(ijk=jik): δ_{ij} v_k, δ_{ik} v_j + δ_{jk} v_i, v⊗v⊗v
+    r = minimal_generators("O(3)", "v:vector", 3, output="tensor(ijk=jik)")
+    assert [g.name for g in r.generators] == ["δ_{ij}v_k", "proj(δ_{ik}v_j)", "v_iv_jv_k"]
+    # pseudovectors of (A, v) under O(3): as many as v × Av, v × A²v, Av × A²v, by degree
+    r = minimal_generators("O(3)", "A:sym; v:vector", 5, output="pseudovector")
+    assert [g.degree for g in r.generators] == [3, 4, 5]

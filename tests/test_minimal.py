@@ -215,7 +215,7 @@ def test_cli_incomplete_exits_1(capsys):
     "argv, message",
     [
         (["generators", "O(3)", "A:sym", "--degree", "3"], "--minimal and --degree K go together"),
-        (["basis", "O(3)", "A:sym"], "tensor inputs (A:sym) are supported by minimal"),
+        (["basis", "O(3)", "A:sym; m:scalar"], "'m'"),  # tensor bases: vectors and tensors
         (["generators", "O(3)", "A:tensor(ij=ji=-ji)", "--minimal", "--degree", "2"], "vanish"),
         (
             [
@@ -226,9 +226,22 @@ def test_cli_incomplete_exits_1(capsys):
                 "--degree",
                 "2",
                 "--output",
-                "sym",
+                "tensr(ij=ji)",
             ],
-            "scalar so far",
+            "unknown output type 'tensr(ij=ji)'",
+        ),
+        (
+            [
+                "generators",
+                "O(3)",
+                "A:sym",
+                "--minimal",
+                "--degree",
+                "2",
+                "--output",
+                "pseudoscalar",
+            ],
+            "tensor outputs so far",
         ),
         (["generators", "O(3)", "A:sym; m:scalar", "--minimal", "--degree", "2"], "'m'"),
     ],
@@ -314,8 +327,10 @@ def test_cli_module_json(capsys):
     assert code == 0 and data["output"] == "sym"
     assert [g["name"] for g in data["generators"]] == ["I", "A", "A²"]
     assert [g["multidegree"] for g in data["generators"]] == [[0], [1], [2]]
-    code, _, err = run(capsys, *argv[:4], "pseudovector", *argv[5:])
-    assert code == 2 and "output 'pseudovector' with tensor inputs" in err
+    code, _, err = run(capsys, *argv[:4], "pseudoscalar", *argv[5:])
+    assert code == 2 and "output 'pseudoscalar' with tensor inputs" in err
+    code, out, _ = run(capsys, *argv[:4], "pseudovector", *argv[5:], "--json")
+    assert code == 0 and json.loads(out)["generators"] == []  # no axial vector from A alone
 
 
 def _matchings(slots):
@@ -405,3 +420,29 @@ def test_cli_a_zero_space_is_an_answer(capsys):
         capsys, "generators", "O(3)", "A:sym", "--output", "skew", "--minimal", "--degree", "6"
     )
     assert code == 0 and out.startswith("the space is zero: no non-constant skew-valued")
+
+
+@pytest.mark.parametrize("group", ["O(1,3)", "SO(1,2)", "O(3)"])
+def test_traceless_inputs_are_traceless_for_the_metric(group):
+    # dev is η-traceless (η_{μν} D^{μν} = 0), the condition the Lorentz group preserves;
+    # a plain trace would put the points on a hyperplane the group does not preserve.
+    import numpy as np
+    import sympy
+
+    from invariants.groups import parse_group
+    from invariants.minimal import _points, _tensor_points, coordinates, tensor_coordinates
+    from invariants.modular import PRIME
+    from invariants.spaces import parse_tensor_type
+
+    G = parse_group(group)
+    eta = np.array(G.metric)
+    dev = parse_tensor_type("dev")
+    for X in (_points(G, {"D": dev}, 5, 1)["D"], _tensor_points(G, {"D": dev}, 5, 1)["D"]):
+        assert np.all(np.einsum("nii,i->n", X, eta) % PRIME == 0)
+    for X in (
+        coordinates(G.d, {"D": dev}, G.metric)["D"],
+        tensor_coordinates(G.d, {"D": dev}, G.metric)["D"],
+    ):
+        M = sympy.Matrix(X)
+        assert sympy.expand(sum(G.metric[i] * M[i, i] for i in range(G.d))) == 0
+        assert M.free_symbols  # not identically zero

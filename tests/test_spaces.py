@@ -218,3 +218,17 @@ def test_skew_tensor_in_three_dimensions_is_a_pseudovector():
                 assert character_dimension(family, 3, [skew, "vector"], [k, b]) == (
                     character_dimension(family, 3, ["pseudovector", "vector"], [k, b])
                 )
+
+
+def test_every_type_is_one_object():
+    from invariants.spaces import BASIC_TYPES, field_type, is_pseudo
+
+    assert [field_type(t).rank for t in BASIC_TYPES] == [0, 0, 1, 1, 1]
+    assert [t for t in BASIC_TYPES if is_pseudo(t)] == ["pseudoscalar", "pseudovector"]
+    assert [t for t in BASIC_TYPES if field_type(t).translates] == ["position"]
+    assert field_type("pseudodev").pseudo and field_type("pseudodev").traceless
+    assert field_type(field_type("sym")) == field_type("sym")
+    with pytest.raises(InvariantsError, match="unknown tensor type 'vectr'"):
+        field_type("vectr")
+    with pytest.raises(InvariantsError, match="type name"):
+        field_type(3)

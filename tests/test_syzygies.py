@@ -62,3 +62,12 @@ def test_cli(capsys):
     assert code == 0 and "2 exact relations" in out and "tr(A⁵) = " in out
     code, out, _ = run(capsys, "relations", "O(3)", "A:sym", "--degree", "3")
     assert code == 0 and "no relations up to degree 3" in out
+
+
+@pytest.mark.parametrize("group", ["O(1,3)", "O(4)"])
+def test_cayley_hamilton_for_a_traceless_tensor_under_any_metric(group):
+    # Newton's identities with p_1 = 0 in d = 4: p_5 = (5/6) p_2 p_3, for η-traceless D
+    # (with a plain trace on Lorentz points no relation was found at all).
+    (rel,) = relations(group, "D:dev", degree=5)
+    assert rel.lhs == "tr(D⁵)" and rel.confirmed
+    assert rel.terms == ((Fraction(5, 6), (1, 1, 0)),)
