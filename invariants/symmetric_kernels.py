@@ -186,6 +186,15 @@ class SymmetricBasis(Basis):
     def group(self):
         return self.translation_group or self.problem.group
 
+    @property
+    def data_inputs(self):
+        """The inputs as written: positions stay positions (the problem has them as vectors)."""
+        if self.translation_group is None:
+            return super().data_inputs
+        from .particles import parse_spec
+
+        return parse_spec(self.source).inputs
+
     def at_degree(self, degree: int) -> SymmetricBasis:
         """The symmetric basis of the same group, particles and output at another degree."""
         if degree == self.degree:

@@ -169,5 +169,7 @@ def test_cli_export_and_basis(capsys, tmp_path):
     code, text, _ = run(capsys, "basis", "E(3)", "4*x:position", "--degree", "4")
     assert code == 0 and "group E(3), inputs 4*x:position" in text
     assert "Σ_{i<j} ((x_i−x̄)·(x_j−x̄))^2" in text
+    code, text, _ = run(capsys, "basis", "E(3)", "2*x:position", "--degree", "2", "--json")
+    assert {i["type"] for i in json.loads(text)["inputs"]} == {"position"}
     code, _, err = run(capsys, "basis", "O(3)", "3*A:sym", "--degree", "2")
     assert code == 2 and "tensor inputs (A1:sym, …) are not supported with identical" in err
