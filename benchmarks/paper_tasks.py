@@ -20,7 +20,10 @@ training set and scored on 5000 fresh test points (MSE over all samples and tens
 in EMLP). Prints a table (mean ± std over seeds) with EMLP's published test MSE, the recovered
 formulas, and writes ``benchmarks/results/paper_tasks.json`` and ``docs/benchmark_mse.svg``.
 
-Usage: ``python benchmarks/paper_tasks.py [--quick] [--no-plot]``.
+Usage: ``python benchmarks/paper_tasks.py [--quick] [--no-plot] [--only TASK:METHOD]``.
+``--only`` reruns one method (e.g. ``--only "Inertia:poly, 5 identical bodies"``) at the full sizes
+and seeds and merges it into the existing results file; the plot is redrawn from the merged
+results, so the other rows are kept as they were measured.
 """
 
 from __future__ import annotations
@@ -118,9 +121,9 @@ def true_laws() -> dict[str, sympy.Expr]:
     """The laws of the polynomial tasks, in the symbols of :meth:`FittedModel.formula`."""
     S = sympy.Symbol
     inertia_law = sum(
-        S(f"m{i}") * S(f"(x{i}·x{i})") * S("η") - S(f"m{i}") * S(f"x{i}⊗x{i}") for i in range(1, 6)
+        S(f"m{i}") * S(f"x{i}·x{i}") * S("η") - S(f"m{i}") * S(f"x{i}⊗x{i}") for i in range(1, 6)
     )
-    d = {(i, j): S(f"(p{i}·p{j})") for i in range(1, 5) for j in range(i, 5)}
+    d = {(i, j): S(f"p{i}·p{j}") for i in range(1, 5) for j in range(i, 5)}
     # 4 Σ L_e L_μ = 4[(p1·p2)(p3·p4) − (p2·p4 − p2·p2)(p1·p3) − (p1·p3 − p1·p1)(p2·p4)
     #               + 4 (p1·p3 − p1·p1)(p2·p4 − p2·p2)]   (Σ_{μν} η^{μν} η^{μν} = 4)
     particle_law = 4 * (
@@ -339,28 +342,61 @@ def svg_plot(summary: dict, sizes) -> str:
     )
 
 
+def restrict(only: str) -> None:
+    """Keep only the method ``TASK:METHOD`` in :data:`TASKS`."""
+    task, _, method = only.partition(":")
+    if task not in TASKS or method not in TASKS[task][1]:
+        choices = ", ".join(f"{t}:{m}" for t, (_, ms) in TASKS.items() for m in ms)
+        raise SystemExit(f"--only {only!r}: expected one of {choices}")
+    make, methods = TASKS[task]
+    TASKS.clear()
+    TASKS[task] = (make, {method: methods[method]})
+
+
+def merged(out: dict) -> dict:
+    """The existing results with the runs (and formulas) of ``out`` put in."""
+    old = json.loads(RESULTS.read_text())
+    for task, methods in out["results"].items():
+        old["runs"].setdefault(task, {}).update(methods)
+    old["formulas"].update(out["formulas"])
+    return {"results": old["runs"], "formulas": old["formulas"], "seconds": old["seconds"]}
+
+
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
+    only = argv[argv.index("--only") + 1] if "--only" in argv else None
+    if only is not None:
+        if quick:
+            raise SystemExit("--only merges into the full results: not with --quick")
+        restrict(only)
     sizes = QUICK_SIZES if quick else FULL_SIZES
     seeds = (0,) if quick else (0, 1, 2)
     print(f"paper tasks: N in {sizes}, seeds {seeds}, {N_TEST} test points")
     start = time.perf_counter()
     out = run(sizes, seeds)
     total = time.perf_counter() - start
+    if only is not None:
+        print(f"{only}: {total:.0f} s; merged into {RESULTS.relative_to(ROOT)}")
+        out = merged(out)
+        total = out["seconds"]
     summary = summarize(out["results"])
     print()
     print(table(summary, sizes))
     print()
     print("Relative test MSE (MSE / mean(y²)) of the polynomial tasks:")
     for task in ("Inertia", "ParticleInteraction"):
+        if "poly" not in summary.get(task, {}):
+            continue
         rel = [summary[task]["poly"][str(n)]["relative_mse_mean"] for n in sizes]
         print(f"  {task:<20} " + "  ".join(f"N={n}: {r:.1e}" for n, r in zip(sizes, rel)))
     print()
     print(f"Recovered formulas (N={max(sizes)}, seed {seeds[0]}):")
     for task, formula in out["formulas"].items():
-        exact = [n for n in sizes if summary[task]["poly"][str(n)]["formula_exact"]]
         print(f"  {task}: {formula}")
-        print(f"    the exact law, for every seed, at N = {', '.join(map(str, exact)) or 'none'}")
+        for method, by_n in summary[task].items():
+            exact = [str(n) for n in sizes if by_n[str(n)].get("formula_exact")]
+            at = ", ".join(exact) or "none"
+            print(f"    {method}: the exact law, for every seed, at N = {at}")
     print(f"\ntotal time {total:.0f} s")
     record = {
         "quick": quick,

@@ -145,7 +145,12 @@ def basis(
     """
     from .errors import InvariantsError
     from .features import extend_inputs, parse_features
+    from .particles import declares_identical
 
+    if declares_identical(inputs):  # "5*(m:scalar; x:vector)": orbit sums under G × S_n
+        from .symmetric_kernels import symmetric_basis
+
+        return symmetric_basis(group, inputs, output, degree, seed=seed, features=features)
     features = parse_features(features)
     if _tensor_inputs(inputs):  # products of contractions: invariants.tensor_basis
         from .tensor_basis import tensor_basis

@@ -524,6 +524,7 @@ def _make_basis(args):
 
 def _basis(args) -> int:
     B = _make_basis(args)
+    source = getattr(B, "source", "")  # identical particles: the specification as written
     if args.json:
         print(
             json.dumps(
@@ -531,6 +532,7 @@ def _basis(args) -> int:
                     "group": B.group.name,
                     "inputs": [{"name": i.name, "type": i.type} for i in B.data_inputs],
                     "features": list(B.features),
+                    **({"identical": B.spec.classes(), "spec": source} if source else {}),
                     "output": B.output,
                     "degree": B.degree,
                     "multidegree_order": [i.name for i in B.problem.inputs],
@@ -549,7 +551,7 @@ def _basis(args) -> int:
             )
         )
         return 0
-    inputs = "; ".join(f"{i.name}:{i.type}" for i in B.data_inputs)
+    inputs = source or "; ".join(f"{i.name}:{i.type}" for i in B.data_inputs)
     features = f" (features: {', '.join(B.features)})" if B.features else ""
     print(
         f"group {B.group.name}, inputs {inputs}{features}, output {B.output}, "
@@ -568,6 +570,8 @@ def _export(args) -> int:
     B = _make_basis(args)
     write_text_atomic(args.out, export_module(B, dtype=args.dtype), "module")
     names = ", ".join(i.name for i in B.data_inputs)
+    if getattr(B, "source", ""):  # identical particles: fields stacked, or one by one
+        names = ", ".join(f[0] for f in B.lambdify().fields) + " stacked, or " + names
     print(f"wrote {args.out}: evaluate({names}) gives {len(B)} {B.output} terms")
     return 0
 

@@ -789,6 +789,9 @@ def _bases(spec, degrees) -> list[Basis]:
     if isinstance(spec, Basis):
         if degrees is None:
             return [spec]
+        at_degree = getattr(spec, "at_degree", None)  # identical particles: orbit sums again
+        if at_degree is not None:
+            return [at_degree(d) for d in degrees]
         kwargs = {}
         features = getattr(spec, "features", None)
         if features:

@@ -981,6 +981,10 @@ def compile_kernel(B, backend: str = "numpy", dtype=np.float64) -> Kernel:
     >>> K(p=[1, 2, 3], q=[4, 5, 6])[2].tolist()  # the cross product p × q
     [-3.0, 6.0, -3.0]
     """
+    from .symmetric_kernels import SymmetricBasis
+
+    if isinstance(B, SymmetricBasis):  # orbit sums over identical particles
+        return B.lambdify(backend, dtype)
     return Kernel(build_plan(_check_basis(B)), backend, dtype)
 
 
@@ -1015,7 +1019,12 @@ def export_module(B, dtype=np.float64) -> str:
     (['p', '(p·p)*p'], [[0.0, 0.0, 2.0], [0.0, 0.0, 8.0]])
     """
     from . import __version__
+    from .symmetric_kernels import SymmetricBasis
 
+    if isinstance(B, SymmetricBasis):  # orbit sums over identical particles
+        from .symmetric_export import export_symmetric
+
+        return export_symmetric(B, dtype)
     _check_basis(B)
     if getattr(B, "tensor_inputs", False):
         raise InvariantsError(

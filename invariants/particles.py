@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from .errors import InvariantsError
 
-__all__ = ["Spec", "parse_spec", "split_parts"]
+__all__ = ["Spec", "declares_identical", "parse_spec", "split_parts"]
 
 #: An identical-particle part: the count, then a field or a parenthesized list of fields.
 _REPEAT = re.compile(r"^\s*([0-9]+)\s*\*\s*(.*)$", re.S)
@@ -157,6 +157,20 @@ def _fields(body: str, part: str) -> list[tuple[str, str]]:
                 f"{name}1, {name}2, …, so choose a name without a final digit"
             )
     return fields
+
+
+def declares_identical(spec) -> bool:
+    """True if the specification string has an ``N*`` part (identical particles).
+
+    >>> declares_identical("4*p:vector; q:vector"), declares_identical("p,q:vector")
+    (True, False)
+    """
+    if not isinstance(spec, str):
+        return False
+    try:
+        return any(_REPEAT.match(p) for p in split_parts(spec))
+    except InvariantsError:  # unbalanced parentheses: the input parser says what is wrong
+        return False
 
 
 def refuse_identical(spec, what: str) -> None:

@@ -25,7 +25,7 @@ permutation of the data only reorders the summands.
 >>> from invariants.particles import parse_spec
 >>> B = symmetric_basis("O(3)", "3*(m:scalar; x:vector)", output="scalar", degree=3)
 >>> [t.name for t in B.terms][:4]
-['1', 'Σ m1', 'Σ m1^2', 'Σ m1*m2']
+['1', 'Σ_i m_i', 'Σ_i m_i^2', 'Σ_{i<j} m_i m_j']
 >>> rng = np.random.default_rng(0)
 >>> m, x = rng.normal(size=(4, 3)), rng.normal(size=(4, 3, 3))
 >>> K = B.lambdify()
@@ -48,6 +48,8 @@ import numpy as np
 
 from .basis import Basis, BasisTerm
 from .errors import InvariantsError
+from .kernels import _prepare, _tensor_shape, _to_numpy
+from .orbit_names import orbit_name
 
 __all__ = [
     "Orbit",
@@ -83,9 +85,9 @@ def _particle_of(problem, identical) -> dict[int, tuple[int, int, int]]:
     out = {}
     for i, v in enumerate(problem.variables):
         if v.origin is not None:
-            raise InvariantsError(
-                f"positions under {problem.group.name} (a group with translations) are not "
-                "supported by the symmetric kernels yet; pass vectors (e.g. differences)"
+            raise InvariantsError(  # symmetric_basis centres them (symmetric_positions)
+                f"positions under {problem.group.name} reach the orbits only relative to a "
+                "centroid; build the basis with invariants.basis or symmetric_basis"
             )
         if v.role == "dummy" or v.source not in where:
             continue
@@ -172,6 +174,32 @@ class SymmetricBasis(Basis):
 
     spec: object = None
     orbits: tuple[Orbit, ...] = ()
+    #: The specification as written (``"5*(m:scalar; x:vector)"``).
+    source: str = ""
+    #: Positions under translations (:mod:`invariants.symmetric_positions`): the group as asked
+    #: (``problem`` is then the vector problem of its linear part) and ``centre`` = (the inputs
+    #: whose centroid is the origin, the position inputs taken relative to it).
+    translation_group: object = None
+    centre: tuple = ()
+
+    @property
+    def group(self):
+        return self.translation_group or self.problem.group
+
+    @property
+    def data_inputs(self):
+        """The inputs as written: positions stay positions (the problem has them as vectors)."""
+        if self.translation_group is None:
+            return super().data_inputs
+        from .particles import parse_spec
+
+        return parse_spec(self.source).inputs
+
+    def at_degree(self, degree: int) -> SymmetricBasis:
+        """The symmetric basis of the same group, particles and output at another degree."""
+        if degree == self.degree:
+            return self
+        return symmetric_basis(self.group, self.source, self.output, degree)
 
     @cached_property
     def invariants(self):
@@ -197,14 +225,17 @@ class SymmetricBasis(Basis):
         import sympy
 
         from .names import term_name
+        from .orbit_names import centred
 
         out = []
         for o in self.orbits:
             total = sympy.Integer(0)
             for factors, sign in o.images:
                 name = term_name(self.problem, factors)
-                scalar = sympy.Mul(*(sympy.Symbol(n) ** e for n, e in name.scalars))
-                seed = sympy.Symbol(name.seed) if name.seed else sympy.Integer(1)
+                scalar = sympy.Mul(
+                    *(sympy.Symbol(centred(n, self.centre)) ** e for n, e in name.scalars)
+                )
+                seed = sympy.Symbol(centred(name.seed, self.centre)) if name.seed else 1
                 total += sign * scalar * seed
             out.append((total, sympy.Integer(1)))
         return out
@@ -224,7 +255,7 @@ class SymmetricBasis(Basis):
         return _ExpandedKernel(self)
 
 
-def _representatives(report, spec) -> tuple[list[BasisTerm], list[Orbit]]:
+def _representatives(report, spec, centre=()) -> tuple[list[BasisTerm], list[Orbit]]:
     """PRIVATE STAND-IN for the sn-verify basis: one term per orbit of the plain basis of the
     expanded problem, non-vanishing orbits only (the Reynolds operator maps a spanning set onto a
     spanning set of the symmetric part). sn-verify's ``basis(...)`` for N* specs replaces it."""
@@ -249,10 +280,7 @@ def _representatives(report, spec) -> tuple[list[BasisTerm], list[Orbit]]:
             if swapped in images and sign * images[swapped] == 1:
                 continue
             seen.add(tuple(sorted(_swapped(plain.problem, f)[0] for f in images)))
-        summed = _used_particles(
-            plain.problem, t.factors, _particle_of(plain.problem, spec.identical)
-        )
-        name = ("Σ " if summed else "") + t.name
+        name = orbit_name(plain.problem, spec, t.factors, centre)
         terms.append(BasisTerm(t.monomial, t.multidegree, name, t.factors))
         orbits.append(o)
     return terms, orbits
@@ -269,26 +297,51 @@ def _swapped(problem, factors) -> tuple[tuple[tuple[int, int], ...], int]:
     return tuple(sorted(image.items())), sign
 
 
-def symmetric_basis(group, inputs: str, output: str = "scalar", degree: int = 4) -> SymmetricBasis:
+def symmetric_basis(
+    group, inputs: str, output: str = "scalar", degree: int = 4, *, seed: int = 0, features=()
+) -> SymmetricBasis:
     """Orbit sums spanning the ``G × S_n`` invariants (equivariants) up to ``degree``, for a
-    specification with identical particles (``"5*(m:scalar; x:vector)"``).
+    specification with identical particles (``"5*(m:scalar; x:vector)"``); the same as
+    :func:`invariants.basis` on such a specification. Names: :mod:`invariants.orbit_names`.
 
     >>> B = symmetric_basis("O(3)", "5*(m:scalar; x:vector)", output="sym", degree=3)
     >>> len(B), [t.name for t in B.terms][:3]
-    (19, ['η', 'Σ m1*η', 'Σ m1^2*η'])
+    (19, ['η', 'Σ_i m_i η', 'Σ_i m_i^2 η'])
     """
+    from .features import parse_features
+    from .groups import parse_group
     from .particles import parse_spec
     from .verify import verify
 
+    if not isinstance(inputs, str):
+        raise InvariantsError(
+            f"identical particles are given as a specification string such as "
+            f"'5*(m:scalar; x:vector)', got {type(inputs).__name__}"
+        )
     spec = parse_spec(inputs)
     if not spec.identical:
         raise InvariantsError(
             f"{inputs!r} declares no identical particles; write e.g. '5*(m:scalar; x:vector)' "
             "or use invariants.basis"
         )
-    report = verify(group, spec.inputs, output, degree)
+    tensors = [f"{i.name}:{i.type}" for i in spec.inputs if i.tensor is not None]
+    if tensors:
+        raise InvariantsError(
+            f"tensor inputs ({tensors[0]}, …) are not supported with identical particles (N*…) "
+            "yet; identical particles take scalar, pseudoscalar, vector and pseudovector fields"
+        )
+    if parse_features(features):
+        raise InvariantsError(
+            "features (norms, cosines) are not supported with identical particles (N*…) yet; "
+            "pass features=() or write the particles as distinct inputs"
+        )
+    if parse_group(group).translations and any(i.type == "position" for i in spec.inputs):
+        from .symmetric_positions import centred_basis
+
+        return centred_basis(group, spec, inputs, output, degree, seed)
+    report = verify(group, spec.inputs, output, degree, seed=seed)
     terms, orbits = _representatives(report, spec)
-    return SymmetricBasis(report, tuple(terms), (), spec, tuple(orbits))
+    return SymmetricBasis(report, tuple(terms), (), spec, tuple(orbits), inputs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,33 +363,18 @@ def stack_inputs(spec, d: int, inputs) -> dict:
 
     if not isinstance(inputs, Mapping):
         return inputs
-    out = dict(inputs)
-    for cls in spec.identical:
-        n = len(cls)
-        for f in range(len(cls[0])):
-            first = spec.inputs[cls[0][f]]
-            field_name = first.name[:-1]  # names are field + "1"
-            if field_name not in out:
-                continue
-            names = [spec.inputs[p[f]].name for p in cls]
-            clash = [k for k in names if k in out]
-            if clash:
-                raise InvariantsError(
-                    f"field {field_name!r} is given both stacked and per particle ({clash[0]!r}); "
-                    "pass one form"
-                )
-            a = np.asarray(out.pop(field_name))
-            vec = first.vector_like
-            want = f"(N, {n}, {d})" if vec else f"(N, {n})"
-            axis = a.ndim - (2 if vec else 1)
-            if axis < 0 or a.shape[axis] != n or (vec and a.shape[-1] != d):
-                raise InvariantsError(
-                    f"stacked field {field_name!r} ({first.type}) of {n} particles: expected "
-                    f"shape {want}, got {a.shape}"
-                )
-            for k, name in enumerate(names):
-                out[name] = np.take(a, k, axis=axis)
-    return out
+    return _stack_fields(_fields_of(spec), d, dict(inputs), InvariantsError)
+
+
+def _fields_of(spec) -> tuple:
+    """``(field name, type, input names over the particles)`` of every particle field (names
+    are field + particle number)."""
+    return tuple(
+        (spec.inputs[cls[0][f]].name[:-1], spec.inputs[cls[0][f]].type)
+        + (tuple(spec.inputs[p[f]].name for p in cls),)
+        for cls in spec.identical
+        for f in range(len(cls[0]))
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,6 +386,10 @@ _LETTERS = string.ascii_letters.replace("A", "")  # 'a' is the batch, 'A' the in
 MODES = ("auto", "inclusion-exclusion", "gather")
 #: The fixed cost of one einsum call, in element operations (about 10 µs).
 CALL_COST = 10_000
+#: The cost of one element gathered at the injective maps, in element operations: fancy
+#: indexing writes a fresh (N, maps) array (page faults on first touch), measured about 4 ns
+#: per element against 0.4 ns per element of an einsum.
+GATHER_COST = 10
 
 
 @dataclass(frozen=True)
@@ -366,10 +408,12 @@ class _TermPlan:
 def _flops(expr: str, sizes: dict) -> float:
     """Per-sample cost of an einsum over the given letter sizes (its greedy contraction)."""
     inputs = expr.split("->")[0].split(",")
-    ops = [np.empty((1,) + tuple(sizes[x] for x in sub[1:])) for sub in inputs]
-    text = np.einsum_path(expr, *ops, optimize="greedy")[1]
+    ops = [np.zeros((1,) + tuple(sizes[x] for x in sub[1:])) for sub in inputs]
+    reduced, small = _private_sums(expr, ops)
+    pre = sum(a.size for a, b in zip(ops, small) if a is not b)  # the sums done first
+    text = np.einsum_path(reduced, *small, optimize="greedy")[1]
     line = next(x for x in text.splitlines() if "Optimized FLOP count" in x)
-    return float(line.split(":")[1])
+    return pre + float(line.split(":")[1])
 
 
 class SymmetricKernel:
@@ -464,7 +508,8 @@ class SymmetricKernel:
             if operands
         )
         tsize = problem.group.d ** len(tensor)
-        gather_flops = len(maps) * (len(operands) + 1) * tsize
+        gathered = sum(1 for _, sub in operands if any(x in gather for x in sub)) if order else 0
+        gather_flops = len(maps) * (GATHER_COST * gathered + len(operands) + 1) * tsize
         return _TermPlan(
             operands,
             merges,
@@ -477,147 +522,232 @@ class SymmetricKernel:
             gather_flops,
         )
 
+    @cached_property
+    def sources(self) -> dict:
+        """Where each operand's array comes from: a particle field ``("field", c, f)`` -> the
+        input names over the particles, another input ``("input", variable)`` -> its name."""
+        problem, identical = self.B.problem, self.B.spec.identical
+        names = [i.name for i in problem.inputs]
+        out: dict = {}
+        for plan in self.plans:
+            for (kind, parts), _ in plan.operands:
+                for part in (parts,) if kind == "scalar" else parts:
+                    if part[0] == "field":
+                        _, c, f = part
+                        out[part] = tuple(names[p[f]] for p in identical[c])
+                    elif part[0] == "input":
+                        out[part] = names[problem.variables[part[1]].source]
+        return out
+
+    @cached_property
+    def fields(self) -> tuple:
+        """``(field name, type, input names over the particles)`` of every particle field."""
+        return _fields_of(self.B.spec)
+
     def __call__(self, *args, **inputs):
         if args:
             raise InvariantsError("pass the inputs by name (per input or stacked per field)")
-        from .kernels import _prepare, _to_numpy
-
         B = self.B
-        d = B.group.d
-        data = B.expand_data(inputs)
         spec = [(i.name, i.type) for i in B.problem.inputs]
-        arrays, batch = _prepare(
+        return _evaluate_batch(
             spec,
-            d,
-            data,
-            lambda n, x: _to_numpy(n, x, self.dtype, InvariantsError),
+            self.fields,
+            self.sources,
+            self.plans,
+            B.group.d,
+            B.output,
+            tuple(B.problem.group.metric),
+            self.dtype,
+            self.mode,
+            self._paths,
+            inputs,
             InvariantsError,
+            B.centre,
         )
-        N = math.prod(batch)
-        flat = {}
-        for name, type_ in spec:
-            a = np.broadcast_to(arrays[name], batch + ((d,) if type_ in _VEC else ()))
-            flat[name] = a.reshape((N,) + ((d,) if type_ in _VEC else ()))
-        out = self._evaluate(flat, N)
-        return out.reshape(batch + out.shape[1:])
 
-    def _use_gather(self, plan, N: int) -> bool:
-        """Gather at the injective maps, or inclusion–exclusion: the cheaper by a cost model
-        (element operations, plus a fixed cost per einsum call)."""
-        if self.mode != "auto":
-            return self.mode == "gather"
-        ie = N * plan.ie_flops + CALL_COST * len(plan.merges)
-        return N * plan.gather_flops + CALL_COST < ie
 
-    def _einsum(self, expr: str, ops) -> np.ndarray:
-        """``einsum`` with its contraction order planned once per expression and shapes."""
-        key = (expr,) + tuple(o.shape for o in ops)
-        path = self._paths.get(key)
-        if path is None:
-            path = self._paths[key] = np.einsum_path(expr, *ops, optimize="greedy")[0]
-        return np.einsum(expr, *ops, optimize=path)
-
-    def _evaluate(self, flat: dict, N: int) -> np.ndarray:
-        B = self.B
-        problem = B.problem
-        d = B.group.d
-        eta = np.asarray(problem.group.metric, dtype=self.dtype)
-        identical = B.spec.identical
-        names = [i.name for i in problem.inputs]
-        variables = problem.variables
-        cache: dict = {}
-
-        def field_array(part):
-            """(N, n) or (N, n, d) for a particle field; (N,) or (N, d) for another input."""
-            if part not in cache:
-                if part[0] == "field":
-                    _, c, f = part
-                    cache[part] = np.stack([flat[names[p[f]]] for p in identical[c]], axis=1)
-                else:
-                    cache[part] = flat[names[variables[part[1]].source]]
-            return cache[part]
-
-        def family(key):
-            if key in cache:
-                return cache[key]
-            kind, parts = key
-            if kind == "scalar":
-                value = field_array(parts)
-            elif kind == "dot" and any(p[0] == "dummy" for p in parts):
-                # v·u = vᵀηu: the seed η ∂φ/∂u = η η v = v
-                (other,) = [p for p in parts if p[0] != "dummy"]
-                value = field_array(other)
-            elif kind == "dot":  # the η-weighted Gram block, by batched matrix products
-                a, b = (field_array(p) for p in parts)
-                a = a * eta
-                if a.ndim == 3 and b.ndim == 3:  # (N, n, d) · (N, n', d) -> (N, n, n')
-                    value = np.matmul(a, np.swapaxes(b, 1, 2))
-                elif a.ndim == 3:
-                    value = np.matmul(a, b[:, :, None])[:, :, 0]
-                elif b.ndim == 3:
-                    value = np.matmul(b, a[:, :, None])[:, :, 0]
-                else:
-                    value = np.einsum("az,az->a", a, b)
-            else:  # bracket: ε contracted with its arguments; the dummy axes stay free
-                coords = _LETTERS[27 : 27 + d]
-                particles = iter(_LETTERS[1:26])
-                subs, ops, out_sub, tensor_sub = [], [], "", ""
-                for part, t in zip(parts, coords):
-                    if part[0] == "dummy":
-                        tensor_sub += t
-                        continue
-                    p = next(particles) if part[0] == "field" else ""
-                    out_sub += p
-                    subs.append("a" + p + t)
-                    ops.append(field_array(part))
-                value = np.einsum(
-                    coords + "," + ",".join(subs) + f"->a{out_sub}{tensor_sub}",
-                    _levi_civita(d, self.dtype),
-                    *ops,
-                )
-                value = _apply_eta(value, eta, len(tensor_sub))  # the seed is η ∂φ/∂u
-            cache[key] = value
-            return value
-
-        shape = _tensor_shape(B.output, d)
-        result = np.zeros((N, len(self.plans)) + shape, dtype=self.dtype)
-        for j, plan in enumerate(self.plans):
-            if plan.vanishes:
-                continue
-            operands, tensor, out = plan.operands, plan.tensor, plan.out
-            ops = [family(key) for key, _ in operands]
-            if not ops:
-                value = np.ones(N, dtype=self.dtype)
-            elif plan.gather is not None and self._use_gather(plan, N):
-                subs, gathered = [], []
-                for (_, sub), F in zip(operands, ops):
-                    slots = [x for x in sub if x in plan.gather]
-                    rest = "".join(x for x in sub if x not in plan.gather)
-                    if slots:
-                        gathered.append(F[(slice(None),) + tuple(plan.gather[x] for x in slots)])
-                        subs.append("a" + "A" + rest)
-                    else:
-                        gathered.append(F)
-                        subs.append("a" + rest)
-                value = self._einsum(",".join(subs) + "->a" + out, gathered)
-            else:
-                value = 0
-                for coefficient, merge in plan.merges:
-                    expr = ",".join("a" + sub.translate(merge) for _, sub in operands) + "->a" + out
-                    value = value + coefficient * self._einsum(expr, ops)
-            mult = plan.multiplicity
-            value = _seed(B.output, value, tensor, eta, d)
-            result[:, j] = value / mult
-        return result
-
+# The evaluation: module-level functions of plain data only (NumPy), so that export_module
+# copies them verbatim into a standalone module that runs the same code.
 
 _VEC = ("vector", "pseudovector", "position")
 
 
-def _tensor_shape(output: str, d: int) -> tuple[int, ...]:
-    from .kernels import _tensor_shape as shape
+def _evaluate_batch(
+    spec, fields, sources, plans, d, output, metric, dtype, mode, paths, inputs, error, centre=()
+):
+    """Check and stack the inputs, evaluate every orbit sum; the result has the batch axes.
+    ``centre = (origin names, position names)``: positions relative to the origins' centroid."""
+    data = _stack_fields(fields, d, inputs, error)
+    arrays, batch = _prepare(spec, d, data, lambda n, x: _to_numpy(n, x, dtype, error), error)
+    if centre:
+        origin, positions = centre
+        mean = sum(arrays[name] for name in origin) / len(origin)
+        for name in positions:
+            arrays[name] = arrays[name] - mean
+    N = 1
+    for k in batch:
+        N *= k
+    flat = {}
+    for name, type_ in spec:
+        vec = (d,) if type_ in _VEC else ()
+        flat[name] = np.broadcast_to(arrays[name], batch + vec).reshape((N,) + vec)
+    eta = np.asarray(metric, dtype=dtype)
+    out = _evaluate(plans, sources, flat, N, d, output, eta, dtype, mode, paths)
+    return out.reshape(batch + out.shape[1:])
 
-    return shape(output, d)
+
+def _stack_fields(fields, d, inputs, error):
+    """Data per expanded input from a dict giving each particle field ``(name, type, input
+    names)`` per input or stacked over the particles (``(N, n)``, ``(N, n, d)``)."""
+    if not isinstance(inputs, dict):
+        return inputs
+    out = dict(inputs)
+    for field_name, type_, names in fields:
+        if field_name not in out:
+            continue
+        clash = [k for k in names if k in out]
+        if clash:
+            raise error(
+                f"field {field_name!r} is given both stacked and per particle ({clash[0]!r}); "
+                "pass one form"
+            )
+        a = np.asarray(out.pop(field_name))
+        n, vec = len(names), type_ in _VEC
+        want = f"(N, {n}, {d})" if vec else f"(N, {n})"
+        axis = a.ndim - (2 if vec else 1)
+        if axis < 0 or a.shape[axis] != n or (vec and a.shape[-1] != d):
+            raise error(
+                f"stacked field {field_name!r} ({type_}) of {n} particles: expected "
+                f"shape {want}, got {a.shape}"
+            )
+        for k, name in enumerate(names):
+            out[name] = np.take(a, k, axis=axis)
+    return out
+
+
+def _use_gather(mode, plan, N):
+    """Gather at the injective maps, or inclusion–exclusion: the cheaper by a cost model
+    (element operations, plus a fixed cost ``CALL_COST`` per einsum call)."""
+    if mode != "auto":
+        return mode == "gather"
+    ie = N * plan.ie_flops + CALL_COST * len(plan.merges)
+    return N * plan.gather_flops + CALL_COST < ie
+
+
+def _private_sums(expr, ops):
+    """Sum each operand over the letters that neither another operand nor the output has, first:
+    ``Σ_{ijkl} G_ij G_kl = (Σ_ij G_ij)(Σ_kl G_kl)``. ``einsum`` would loop over all of them
+    at once (``n⁴`` per sample here instead of ``2n²``)."""
+    inputs, out = expr.split("->")
+    subs = inputs.split(",")
+    new_subs, new_ops = [], []
+    for k, (sub, op) in enumerate(zip(subs, ops)):
+        others = set(out).union(*(set(x) for j, x in enumerate(subs) if j != k))
+        keep = "".join(dict.fromkeys(x for x in sub if x in others))
+        if keep != sub:
+            op = np.einsum(sub + "->" + keep, op)
+        new_subs.append(keep)
+        new_ops.append(op)
+    return ",".join(new_subs) + "->" + out, new_ops
+
+
+def _einsum(paths, expr, ops):
+    """``einsum`` with its contraction order planned once per expression and shapes (after the
+    sums private to one operand)."""
+    expr, ops = _private_sums(expr, ops)
+    if len(ops) <= 2:  # no order to choose: the C loop, without the path machinery's overhead
+        return np.einsum(expr, *ops)
+    key = (expr,) + tuple(o.shape for o in ops)
+    path = paths.get(key)
+    if path is None:
+        path = paths[key] = np.einsum_path(expr, *ops, optimize="greedy")[0]
+    return np.einsum(expr, *ops, optimize=path)
+
+
+def _evaluate(plans, sources, flat, N, d, output, eta, dtype, mode, paths):
+    """Every orbit sum at ``N`` samples ``flat`` (input name -> ``(N,)`` or ``(N, d)``)."""
+    cache = {}
+
+    def field_array(part):
+        """(N, n) or (N, n, d) for a particle field; (N,) or (N, d) for another input."""
+        if part not in cache:
+            source = sources[part]
+            if part[0] == "field":
+                cache[part] = np.stack([flat[name] for name in source], axis=1)
+            else:
+                cache[part] = flat[source]
+        return cache[part]
+
+    def family(key):
+        if key in cache:
+            return cache[key]
+        kind, parts = key
+        if kind == "scalar":
+            value = field_array(parts)
+        elif kind == "dot" and any(p[0] == "dummy" for p in parts):
+            # v·u = vᵀηu: the seed η ∂φ/∂u = η η v = v
+            (other,) = [p for p in parts if p[0] != "dummy"]
+            value = field_array(other)
+        elif kind == "dot":  # the η-weighted Gram block, by batched matrix products
+            a, b = (field_array(p) for p in parts)
+            a = a * eta
+            if a.ndim == 3 and b.ndim == 3:  # (N, n, d) · (N, n', d) -> (N, n, n')
+                value = np.matmul(a, np.swapaxes(b, 1, 2))
+            elif a.ndim == 3:
+                value = np.matmul(a, b[:, :, None])[:, :, 0]
+            elif b.ndim == 3:
+                value = np.matmul(b, a[:, :, None])[:, :, 0]
+            else:
+                value = np.einsum("az,az->a", a, b)
+        else:  # bracket: ε contracted with its arguments; the dummy axes stay free
+            coords = _LETTERS[27 : 27 + d]
+            particles = iter(_LETTERS[1:26])
+            subs, ops, out_sub, tensor_sub = [], [], "", ""
+            for part, t in zip(parts, coords):
+                if part[0] == "dummy":
+                    tensor_sub += t
+                    continue
+                p = next(particles) if part[0] == "field" else ""
+                out_sub += p
+                subs.append("a" + p + t)
+                ops.append(field_array(part))
+            value = np.einsum(
+                coords + "," + ",".join(subs) + f"->a{out_sub}{tensor_sub}",
+                _levi_civita(d, dtype),
+                *ops,
+            )
+            value = _apply_eta(value, eta, len(tensor_sub))  # the seed is η ∂φ/∂u
+        cache[key] = value
+        return value
+
+    result = np.zeros((N, len(plans)) + _tensor_shape(output, d), dtype=dtype)
+    for j, plan in enumerate(plans):
+        if plan.vanishes:
+            continue
+        operands, tensor, out = plan.operands, plan.tensor, plan.out
+        ops = [family(key) for key, _ in operands]
+        if not ops:
+            value = np.ones(N, dtype=dtype)
+        elif plan.gather is not None and _use_gather(mode, plan, N):
+            subs, gathered = [], []
+            for (_, sub), F in zip(operands, ops):
+                slots = [x for x in sub if x in plan.gather]
+                rest = "".join(x for x in sub if x not in plan.gather)
+                if slots:
+                    gathered.append(F[(slice(None),) + tuple(plan.gather[x] for x in slots)])
+                    subs.append("a" + "A" + rest)
+                else:
+                    gathered.append(F)
+                    subs.append("a" + rest)
+            value = _einsum(paths, ",".join(subs) + "->a" + out, gathered)
+        else:
+            value = 0
+            for coefficient, merge in plan.merges:
+                expr = ",".join("a" + sub.translate(merge) for _, sub in operands) + "->a" + out
+                value = value + coefficient * _einsum(paths, expr, ops)
+        value = _seed(output, value, tensor, eta, d)
+        result[:, j] = value / plan.multiplicity
+    return result
 
 
 def _apply_eta(value: np.ndarray, eta: np.ndarray, axes: int) -> np.ndarray:
@@ -713,5 +843,10 @@ class _ExpandedKernel:
         self.S = S
 
     def __call__(self, **inputs):
-        values = self.plain(**self.B.expand_data(inputs))  # (N, images, *tensor)
+        data = self.B.expand_data(inputs)
+        if self.B.centre:  # positions relative to the centroid (symmetric_positions)
+            origin, positions = self.B.centre
+            mean = sum(np.asarray(data[n], dtype=float) for n in origin) / len(origin)
+            data = {k: (np.asarray(v) - mean if k in positions else v) for k, v in data.items()}
+        values = self.plain(**data)  # (N, images, *tensor)
         return np.moveaxis(np.tensordot(values, self.S, axes=([1], [1])), -1, 1)

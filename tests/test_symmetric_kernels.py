@@ -16,7 +16,7 @@ from invariants import InvariantsError, datasets
 from invariants.basis import to_tensor
 from invariants.particles import parse_spec
 from invariants.problem import make_problem
-from invariants.symmetric_kernels import orbit, stack_inputs, symmetric_basis
+from invariants.symmetric_kernels import SymmetricBasis, orbit, stack_inputs, symmetric_basis
 from tests.conftest import act, transform_output
 
 CASES = [
@@ -140,7 +140,7 @@ def test_inertia_exact_recovery_at_13_samples():
     assert np.mean((model.predict(Xt) - yt) ** 2) / np.mean(yt**2) < 1e-24
     names = [t.name for t in B.terms]
     c = dict(zip(names, model.coefficients))
-    assert abs(c["Σ m1*(x1·x1)*η"] - 1) < 1e-9 and abs(c["Σ m1*x1⊗x1"] + 1) < 1e-9
+    assert abs(c["Σ_i m_i (x_i·x_i) η"] - 1) < 1e-9 and abs(c["Σ_i m_i x_i⊗x_i"] + 1) < 1e-9
     S = sympy.Symbol
     law = sum(
         S(f"m{i}") * S(f"x{i}·x{i}") * S("η") - S(f"m{i}") * S(f"x{i}⊗x{i}") for i in range(1, 6)
@@ -161,21 +161,58 @@ def test_fewer_samples_are_rank_deficient():
         inv.fit(B, X, y)
 
 
-@settings(max_examples=10)
-@given(seed=st.integers(0, 2**32 - 1))
-def test_fitted_model_is_permutation_invariant_and_equivariant(seed):
-    B = sbasis("O(3)", "4*(m:scalar; x:vector)", "sym", 3)
+FITTED = [
+    ("O(3)", "4*(m:scalar; x:vector)", "sym", 3),
+    ("SO(3)", "3*p:vector; g:vector", "vector", 3),
+    ("O(1,3)", "3*(m:scalar; x:vector)", "sym", 3),
+    ("O(1,3)", "4*p:vector", "scalar", 4),
+]
+
+
+@settings(max_examples=20)
+@given(case=st.sampled_from(FITTED), seed=st.integers(0, 2**32 - 1))
+def test_fitted_model_is_permutation_invariant_and_equivariant(case, seed):
+    B = sbasis(*case)
+    output, d = B.output, B.group.d
     rng = np.random.default_rng(seed)
     train = sample(B, rng, 30)
-    model = inv.fit(B, train, rng.normal(size=(30, 3, 3)), ridge=1e-3)
+    shape = {"scalar": (), "vector": (d,), "sym": (d, d)}[output]
+    model = inv.fit(B, train, rng.normal(size=(30,) + shape), ridge=1e-3)
     data = sample(B, rng, 3)
     base = model.predict(data)
     scale = max(np.max(np.abs(base)), 1.0)
-    perm = [rng.permutation(4)]
-    assert np.max(np.abs(model.predict(_permuted(B, data, perm)) - base)) <= 1e-12 * scale
+    perms = [rng.permutation(len(cls)) for cls in B.spec.identical]
+    assert np.max(np.abs(model.predict(_permuted(B, data, perms)) - base)) <= 1e-12 * scale
     g = B.group.random_element(rng, scale=0.5)
     moved = {k: (v @ g.T if v.ndim == 2 else v) for k, v in data.items()}
-    assert np.max(np.abs(model.predict(moved) - transform_output("sym", g, base))) <= 1e-9 * scale
+    expected = transform_output(output, g, base)
+    scale = max(np.max(np.abs(expected)), scale)
+    assert np.max(np.abs(model.predict(moved) - expected)) <= 1e-9 * scale
+
+
+def test_basis_routes_identical_particles_to_orbit_sums():
+    B = inv.basis("O(3)", "5*(m:scalar; x:vector)", output="sym", degree=3)
+    ref = sbasis("O(3)", "5*(m:scalar; x:vector)", "sym", 3)
+    assert isinstance(B, SymmetricBasis) and B.source == "5*(m:scalar; x:vector)"
+    assert [t.name for t in B.terms] == [t.name for t in ref.terms]
+    assert len(inv.basis("O(3)", "x1,x2,x3,x4,x5:vector; m1,m2,m3,m4,m5:scalar", "sym", 3)) == 236
+    with pytest.raises(InvariantsError, match="not supported with identical particles"):
+        inv.basis("O(3)", "3*p:vector", features=("norms",))
+    assert B.at_degree(2).degree == 2 and isinstance(B.at_degree(2), SymmetricBasis)
+
+
+def test_fit_cv_over_degrees_keeps_the_orbit_sums():
+    # fit_cv(degrees=…) used to rebuild a plain basis of the expanded inputs (236 terms)
+    B = sbasis("O(3)", "5*(m:scalar; x:vector)", "sym", 3)
+    rng = np.random.default_rng(1)
+    X, y = datasets.inertia(60, rng)
+    Xt, yt = datasets.inertia(100, rng)
+    for spec in (B, ("O(3)", "5*(m:scalar; x:vector)", "sym")):
+        model, table = inv.fit_cv(spec, X, y, degrees=(2, 3), ridges=(0.0,), rule="min")
+        assert isinstance(model.basis, SymmetricBasis) and model.basis.degree == 3
+        sizes = {r.degree: r.terms for r in table}
+        assert sizes == {2: len(sbasis("O(3)", "5*(m:scalar; x:vector)", "sym", 2)), 3: 19}
+        assert np.mean((model.predict(Xt) - yt) ** 2) / np.mean(yt**2) < 1e-20
 
 
 def test_bad_input():
@@ -196,8 +233,8 @@ def test_bad_input():
         B.lambdify(mode="fast")
     with pytest.raises(InvariantsError, match="no identical particles"):
         symmetric_basis("O(3)", "p,q:vector", "scalar", 2)
-    with pytest.raises(InvariantsError, match="translations"):
-        symmetric_basis("E(3)", "3*x:position", "scalar", 2).lambdify()
+    with pytest.raises(InvariantsError, match="must have a position field"):
+        symmetric_basis("E(3)", "3*x:vector; z:position", "scalar", 2)
     assert stack_inputs(B.spec, 3, {"m1": 1.0})["m1"] == 1.0  # per-input data passes through
 
 
