@@ -339,9 +339,12 @@ def symmetric_basis(
         from .symmetric_positions import centred_basis
 
         return centred_basis(group, spec, inputs, output, degree, seed)
+    from .symmetric_positions import independent_orbit_sums
+
     report = verify(group, spec.inputs, output, degree, seed=seed)
     terms, orbits = _representatives(report, spec)
-    return SymmetricBasis(report, tuple(terms), (), spec, tuple(orbits), inputs)
+    B = SymmetricBasis(report, tuple(terms), (), spec, tuple(orbits), inputs)
+    return independent_orbit_sums(B, parse_group(group), inputs, output, degree, seed)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ import numpy as np
 
 from .errors import InvariantsError
 
-__all__ = ["centred_basis"]
+__all__ = ["centred_basis", "independent_orbit_sums"]
 
 
 def centred_basis(group, spec, text: str, output: str, degree: int, seed: int = 0):
@@ -79,6 +79,16 @@ def centred_basis(group, spec, text: str, output: str, degree: int, seed: int = 
     centre = (tuple(spec.inputs[p[f]].name for p in spec.identical[c]), positions)
     terms, orbits = _representatives(report, vectors, centre)
     B = SymmetricBasis(report, tuple(terms), (), vectors, tuple(orbits), text, G, centre)
+    return independent_orbit_sums(B, G, text, output, degree, seed)
+
+
+def independent_orbit_sums(B, G, text: str, output: str, degree: int, seed: int = 0):
+    """``B`` with only its earliest orbit sums that are independent mod ``p`` at random
+    (centred, for positions) integer points — distinct orbit sums of a basis of the
+    distinguishable problem span the symmetric part but need not be independent (relations of
+    the plain generators, e.g. a Gram determinant) — checked against the exact dimension."""
+    from .symmetric_kernels import SymmetricBasis
+
     want = _dimension(G, text, output, degree)
     for attempt in range(3):
         keep = _independent(B, np.random.default_rng([seed, attempt]))
@@ -86,18 +96,18 @@ def centred_basis(group, spec, text: str, output: str, degree: int, seed: int = 
             break
     else:
         raise InvariantsError(
-            f"the orbit sums restricted to centred positions have rank {len(keep)} mod p, fewer "
-            f"than the dimension {want} of the invariants (not expected; try another seed)"
+            f"the orbit sums have rank {len(keep)} mod p, not the dimension {want} of the "
+            "invariants (not expected; try another seed)"
         )
     return SymmetricBasis(
-        report,
-        tuple(terms[j] for j in keep),
+        B.report,
+        tuple(B.terms[j] for j in keep),
         (),
-        vectors,
-        tuple(orbits[j] for j in keep),
+        B.spec,
+        tuple(B.orbits[j] for j in keep),
         text,
-        G,
-        centre,
+        B.translation_group,
+        B.centre,
     )
 
 
@@ -118,17 +128,18 @@ def _independent(B, rng, p: int = 2**31 - 1) -> list[int]:
     count = len(B.terms) + 8
     points = sample_points(problem, count, rng, p)
     slices = variable_slices(problem)
-    origin, positions = B.centre
-    by_name = {
-        names[v.source]: slices[k]
-        for k, v in enumerate(problem.variables)
-        if v.role == "input" and v.vector_like
-    }
-    n = len(origin)
-    total = sum(points[:, by_name[name]] for name in origin) % p
-    centred = {name: (n * points[:, by_name[name]] - total) % p for name in positions}
-    for name, value in centred.items():
-        points[:, by_name[name]] = value
+    if B.centre:  # positions relative to the centroid of their class (times n, mod p)
+        origin, positions = B.centre
+        by_name = {
+            names[v.source]: slices[k]
+            for k, v in enumerate(problem.variables)
+            if v.role == "input" and v.vector_like
+        }
+        n = len(origin)
+        total = sum(points[:, by_name[name]] for name in origin) % p
+        centred = {name: (n * points[:, by_name[name]] - total) % p for name in positions}
+        for name, value in centred.items():
+            points[:, by_name[name]] = value
     columns = _orbit_values(B, points, p)
     if problem.output == "skew":  # the output is the antisymmetric part φ(u,w) − φ(w,u)
         columns = (columns - _orbit_values(B, swapped_points(problem, points), p)) % p

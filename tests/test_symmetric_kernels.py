@@ -245,6 +245,10 @@ def test_bad_input():
         ("O(3)", "4*p:vector", "scalar", 4),
         ("O(3)", "3*(m:scalar; x:vector)", "scalar", 3),
         ("SO(3)", "3*p:vector", "vector", 3),
+        # the plain generators have relations here (Gram determinants): distinct orbit sums of a
+        # plain basis are then dependent, and only an independent subset is a basis
+        ("O(2)", "3*p:vector", "scalar", 8),
+        ("O(3)", "4*p:vector", "scalar", 8),
     ],
 )
 def test_orbit_sums_are_as_many_as_the_molien_weyl_count_of_g_times_sn(group, spec, output, degree):
