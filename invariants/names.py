@@ -23,6 +23,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,8 +39,15 @@ def operand(name: str) -> str:
     return f"({name})" if "-" in name else name
 
 
+#: A factor in index notation followed by the next one: ``v_iv_i``, ``C_{ijk}C_{ijk}``.
+_INDEXED = re.compile(r"_(?:\{[^}]*\}|[a-z])[^\W\d_]")
+
+
 def _atomic(name: str) -> bool:
-    """No ``·``, ``*``, ``-`` or ``+`` outside parentheses and brackets."""
+    """No ``·``, ``*``, ``-`` or ``+`` outside parentheses and brackets, and at most one factor
+    in index notation (``C_{iij}C_{jkk}`` is a product)."""
+    if "(" not in name and _INDEXED.search(name):
+        return False
     depth = 0
     for ch in name:
         if ch in "([":

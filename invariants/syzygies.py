@@ -16,6 +16,7 @@ tr(A⁴) = 1/6*tr(A)^4 - tr(A)^2*tr(A²) + 4/3*tr(A)*tr(A³) + 1/2*tr(A²)^2
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -26,16 +27,23 @@ import sympy
 from .contractions import Ops, connected_contractions
 from .errors import check_integer
 from .groups import parse_group
+from .inputs import parse_inputs
+from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
+from .matchings import tensor_contractions
 from .minimal import (
     MAX_EPSILON_DIMENSION,
     _exponents,
+    _needs_matchings,
+    _odd,
     _type,
     coordinates,
     minimal_generators,
+    tensor_coordinates,
     traceless_entry,
 )
 from .names import monomial as monomial_text
 from .particles import parse_spec
+from .spaces import is_pseudo
 
 __all__ = ["TensorRelation", "relations"]
 
@@ -82,24 +90,38 @@ def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> 
     result = minimal_generators(group, inputs, degree, seed=seed)
     if limit == 0:
         return []
-    if all(isinstance(g.source, tuple) for g in result.generators):
+    G = parse_group(group)
+    parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
+    if all(i.tensor is None for i in parsed):
         from .verify import verify
 
         return verify(group, inputs, degree=degree, seed=seed).relations(limit=limit)
-    G = parse_group(group)
-    types = {n: _type(n, t) for n, t in result.inputs}
-    names = tuple(types)
     gens = [g.source for g in result.generators]
     kept = set(gens)
+    if _needs_matchings(G, parsed):  # inputs of any rank, pseudo-tensors: index notation
+        types = {i.name: i.tensor if i.tensor is not None else i.type for i in parsed}
+        coords = tensor_coordinates(G.d, types, G.metric)
+        pseudo = any(is_pseudo(t) for t in types.values())
+        epsilon = G.d if G.family == "SO" or pseudo else None
+        if epsilon is not None and epsilon > MAX_DENSE_EPSILON:
+            epsilon = None
+        extra = [
+            c
+            for c in tensor_contractions(types, degree, epsilon)
+            if c not in kept and (G.family == "SO" or not _odd(c, types))
+        ]
+    else:
+        types = {n: _type(n, t) for n, t in result.inputs}
+        coords = coordinates(G.d, types, G.metric)
+        epsilon = G.d if G.family == "SO" and G.d <= MAX_EPSILON_DIMENSION else None
+        extra = [c for c in connected_contractions(types, degree, epsilon) if c not in kept]
+    names = tuple(types)
     gen_names = tuple(g.name for g in result.generators)
-    coords = coordinates(G.d, types, G.metric)
     exprs = [g.expression for g in result.generators]
     rng = np.random.default_rng(12345 + seed)
-    degrees = [g.multidegree(names) for g in gens]
+    degrees = [g.multidegree for g in result.generators]
     out: list[TensorRelation] = []
     lower: dict[tuple[int, ...], list[dict]] = {}
-    epsilon = G.d if G.family == "SO" and G.d <= MAX_EPSILON_DIMENSION else None
-    extra = [c for c in connected_contractions(types, degree, epsilon) if c not in kept]
     for beta, _dim, _span in result.blocks:
         monos = _exponents(degrees, beta)
         others = [c for c in extra if c.multidegree(names) == beta]
@@ -160,12 +182,8 @@ def _integer_point(d: int, types: dict, rng, metric: tuple[int, ...]) -> dict:
         if t == "vector":
             out[name] = np.array(rng.integers(-6, 7, size=(d, 1)), dtype=object)
             continue
-        X = np.array(rng.integers(-6, 7, size=(d, d)), dtype=object)
-        signs = {s for p, s in t.symmetry.elements if p == (1, 0)}
-        if signs == {1}:
-            X = np.triu(X) + np.triu(X, 1).T
-        elif signs == {-1}:
-            X = np.triu(X, 1) - np.triu(X, 1).T
+        X = np.array(rng.integers(-6, 7, size=(d,) * t.rank), dtype=object)
+        X = sum(sign * np.transpose(X, perm) for perm, sign in t.symmetry.elements)
         if t.traceless:
             X[d - 1, d - 1] = traceless_entry(X, metric)
         out[name] = X
@@ -173,6 +191,9 @@ def _integer_point(d: int, types: dict, rng, metric: tuple[int, ...]) -> dict:
 
 
 def _exact(c, point: dict, metric) -> int:
+    """The exact value of a contraction, or of a product of two (an even part's generator)."""
+    if isinstance(c, tuple):
+        return math.prod(_exact(x, point, metric) for x in c)
     return int(c.evaluate(point, EXACT.bind(metric)))
 
 

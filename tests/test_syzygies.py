@@ -71,3 +71,16 @@ def test_cayley_hamilton_for_a_traceless_tensor_under_any_metric(group):
     (rel,) = relations(group, "D:dev", degree=5)
     assert rel.lhs == "tr(D⁵)" and rel.confirmed
     assert rel.terms == ((Fraction(5, 6), (1, 1, 0)),)
+
+
+@pytest.mark.parametrize(
+    "group, inputs, degree",
+    [("O(3)", "M:pseudomatrix", 6), ("O(3)", "C:tensor(ijk=jik=ikj)", 4)],
+)
+def test_relations_for_inputs_of_any_rank_are_confirmed(group, inputs, degree):
+    # index-notation contractions that were not kept, written in the generators; each relation
+    # is confirmed by expanding it in the components
+    rels = relations(group, inputs, degree, limit=5)
+    assert rels and all(r.confirmed for r in rels)
+    assert all(r.lhs and "_" in r.lhs for r in rels)
+    assert "(M_{ij}M_{ij})^2" in str(rels[0]) or group != "O(3)" or "C_" in str(rels[0])
