@@ -1026,10 +1026,10 @@ def export_module(B, dtype=np.float64) -> str:
 
         return export_symmetric(B, dtype)
     _check_basis(B)
-    if getattr(B, "tensor_inputs", False):
-        raise InvariantsError(
-            "export of a basis with tensor inputs is not available yet; use B.lambdify()"
-        )
+    if getattr(B, "tensor_inputs", False):  # contractions as einsum plans
+        from .tensor_export import export_tensor
+
+        return export_tensor(B, dtype)
     dt = _numpy_dtype(dtype)
     plan = build_plan(B)
     d = plan.d
