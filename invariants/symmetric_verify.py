@@ -448,16 +448,20 @@ def _trace_count(problem, action, blocks, dims, classes, order, points, degree) 
     vals, sw = identity
     A = candidate_matrix(problem, B, vals, sw, p)
     _, rows = rank_and_pivots(np.ascontiguousarray(A.T), p)
-    AR = flint.nmod_mat(D, D, [int(x) for x in A[rows].ravel()], p)
+    inverse = None
     total = 0
     for perm, size in classes:
         if all(k == t for k, t in perm.items()):
             total += size * D
             continue
+        if inverse is None:
+            AR = flint.nmod_mat(D, D, [int(x) for x in A[rows].ravel()], p)
+            inverse = np.array([int(x) for x in AR.inv().entries()], dtype=np.int64)
+            inverse = inverse.reshape(D, D)
         vals_s, sw_s = action.values(points, perm)
         As = candidate_matrix(problem, B, vals_s, sw_s, p)[rows]
-        M = AR.solve(flint.nmod_mat(D, D, [int(x) for x in As.ravel()], p))
-        trace = sum(int(M[i, i]) for i in range(D))
+        # Mᵀ = B(R)⁻¹ B(σR); tr M = Σ_ij inv_ij (As)_ji (products below 2^62, sums by rows)
+        trace = int(((inverse * As.T % p).sum(axis=1) % p).sum() % p)
         total += size * _symmetric_residue(trace, p)
     if total % order or not 0 <= total // order <= D:
         raise CountMismatchError(
@@ -468,9 +472,10 @@ def _trace_count(problem, action, blocks, dims, classes, order, points, degree) 
 
 def _reynolds_rank(problem, action, cands, perms, points, degree, dim) -> int:
     """Rank mod p of ``Σ_{σ∈perms} f(σx)`` for the candidate rows ``f`` at the points (the first
-    ``dim + MARGIN`` points, all of them if that falls short)."""
-    if len(cands) == 0 or dim == 0:
-        return 0 if dim == 0 else 0
+    ``dim + MARGIN`` points, all of them if that falls short). Also for ``dim == 0``: the
+    images must then vanish at the points, which checks that they are invariant."""
+    if len(cands) == 0:
+        return 0
     p = action.prime
     total = np.zeros((len(points), len(cands)), dtype=np.int64)
     for perm in perms:
