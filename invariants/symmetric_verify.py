@@ -294,7 +294,7 @@ class _Action:
         origin = next(iter(origins)) if origins else None
         self.origin_particle = next((k for k, p in enumerate(self.particles) if origin in p), None)
         self.slices = variable_slices(problem)
-        self._gen_maps: dict = {}
+        self._permuter = _GeneratorPermutations(problem)
         self._values: dict = {}
 
     @property
@@ -321,18 +321,17 @@ class _Action:
         return out
 
     def generator_map(self, perm: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
-        """Image index and sign of every generator under a variable-permuting ``perm``."""
-        key = tuple(sorted(perm.items()))
-        if key not in self._gen_maps:
-            vmap = self.variable_map(perm)
-            images = [
-                self.problem.permute_generator(g, vmap) for g in range(len(self.problem.generators))
-            ]
-            self._gen_maps[key] = (
-                np.array([t for t, _ in images], dtype=np.int64),
-                np.array([s for _, s in images], dtype=np.int64),
-            )
-        return self._gen_maps[key]
+        """Image index and sign of every generator under a variable-permuting ``perm``:
+        ``g(σx) = sign[g] · generator[target[g]](x)``."""
+        vm = np.arange(len(self.problem.variables))
+        for a, b in self.variable_map(perm).items():
+            vm[a] = b
+        return self._permuter(vm)
+
+    def fixes_origin(self, perm: dict[int, int]) -> bool:
+        """Whether ``perm`` permutes the variables (it fixes the origin's particle)."""
+        o = self.origin_particle
+        return o is None or perm.get(o, o) == o
 
     def permute_points(self, points: np.ndarray, perm: dict[int, int]) -> np.ndarray:
         """The points ``σx`` (``(σx)_i = x_{σ(i)}`` on inputs), in variable coordinates; with
@@ -355,12 +354,19 @@ class _Action:
         return out
 
     def values(self, points: np.ndarray, perm: dict[int, int]):
-        """Generator values (and those at the skew-swapped points) at ``σx``, cached (the
-        generators up to the problem's ``max_degree``)."""
+        """Generator values (and those at the skew-swapped points) at ``σx`` (the generators up
+        to the problem's ``max_degree``). A variable-permuting ``σ`` permutes the values at
+        ``x`` (with the signs of brackets); another one is applied to the points (cached)."""
         key = tuple(sorted((k, t) for k, t in perm.items() if k != t))
+        pr, p = self.problem, self.prime
+        if key and self.fixes_origin(perm):
+            base, base_swapped = self.values(points, {})
+            target, sign = self.generator_map(perm)
+            vals = base[target] * sign[:, None] % p
+            swapped = None if base_swapped is None else base_swapped[target] * sign[:, None] % p
+            return vals, swapped
         if key not in self._values:
             pts = self.permute_points(points, perm) if key else points
-            pr, p = self.problem, self.prime
             degree = pr.max_degree
             swapped = None
             if pr.antisymmetric is not None:
@@ -369,45 +375,115 @@ class _Action:
         return self._values[key]
 
 
+class _GeneratorPermutations:
+    """The image and sign of every generator under a permutation of the variables, vectorized
+    (the same map as :meth:`invariants.problem.Problem.permute_generator`, for all at once).
+
+    A basic generator is keyed by its kind and sorted arguments, a product by its two factors;
+    the image of a bracket has the sign of the permutation sorting its arguments.
+    """
+
+    _CODES = {"scalar": 0, "dot": 1, "bracket": 2}
+
+    def __init__(self, problem: Problem):
+        gens = problem.generators
+        self.n = len(gens)
+        self.base = len(problem.variables) + 1
+        keys = np.zeros(self.n, dtype=np.int64)
+        by: dict[tuple[str, int], list[int]] = {}
+        for k, g in enumerate(gens):
+            if g.kind != "product":
+                by.setdefault((g.kind, len(g.args)), []).append(k)
+        self.kinds = []
+        for (kind, _), idx in by.items():
+            rows = np.array(idx, dtype=np.int64)
+            args = np.array([gens[k].args for k in idx], dtype=np.int64)
+            self.kinds.append((rows, args, self._CODES[kind]))
+            keys[rows] = self._encode(self._CODES[kind], np.sort(args, axis=1))
+        basic = np.concatenate([rows for rows, _, _ in self.kinds]) if self.kinds else keys[:0]
+        self.basic_order = basic[np.argsort(keys[basic], kind="stable")]
+        self.basic_keys = keys[self.basic_order]
+        prods = [k for k, g in enumerate(gens) if g.kind == "product"]
+        self.prods = np.array(prods, dtype=np.int64)
+        self.factors = np.array([gens[k].args for k in prods], dtype=np.int64).reshape(-1, 2)
+        pair = self._pair(self.factors)
+        self.prod_order = self.prods[np.argsort(pair, kind="stable")]
+        self.prod_keys = np.sort(pair)
+
+    def _encode(self, code: int, sorted_args: np.ndarray) -> np.ndarray:
+        key = np.full(len(sorted_args), code, dtype=np.int64)
+        for col in sorted_args.T:
+            key = key * self.base + col
+        return key
+
+    def _pair(self, factors: np.ndarray) -> np.ndarray:
+        return factors.min(axis=1) * self.n + factors.max(axis=1)
+
+    @staticmethod
+    def _find(table: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        pos = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+        if len(keys) and not np.array_equal(table[pos], keys):
+            raise RuntimeError("a permuted generator is not among the generators")
+        return pos
+
+    def __call__(self, vm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        target = np.arange(self.n, dtype=np.int64)
+        sign = np.ones(self.n, dtype=np.int64)
+        for rows, args, code in self.kinds:
+            new = vm[args]
+            target[rows] = self.basic_order[
+                self._find(self.basic_keys, self._encode(code, np.sort(new, axis=1)))
+            ]
+            if code == self._CODES["bracket"]:
+                k = new.shape[1]
+                inversions = sum(new[:, i] > new[:, j] for i in range(k) for j in range(i + 1, k))
+                sign[rows] = 1 - 2 * (np.asarray(inversions) % 2)
+        if len(self.prods):
+            images = target[self.factors]
+            target[self.prods] = self.prod_order[self._find(self.prod_keys, self._pair(images))]
+            sign[self.prods] = sign[self.factors[:, 0]] * sign[self.factors[:, 1]]
+        return target, sign
+
+
 # --- one sector --------------------------------------------------------------------------------
 
 
 def _orbit_representatives(problem: Problem, action: _Action, cands: np.ndarray, perms):
-    """Indices of one candidate per orbit (images up to sign) under ``perms`` (which permute
-    the variables), leaving out orbits whose sum vanishes (some image is minus the monomial)."""
+    """Indices of one candidate per orbit under ``perms`` (a group that permutes the
+    variables), leaving out the orbits whose sum vanishes: those where a permutation maps the
+    monomial to minus itself (for ``skew``: its class ``m − s·swap(m)``).
+
+    Monomials are compared by two random linear hashes of their exponents (fixed weights). A
+    collision (probability below ``2^-60``) could only merge two orbits or drop one, which can
+    lower ``span`` but never raise it: it cannot make an incomplete result look complete.
+    """
     if len(cands) == 0:
         return []
+    weights = np.random.default_rng(0x5EED).integers(1, 2**31, size=(2, cands.shape[1]))
     skew = problem.antisymmetric is not None
-    if skew:
+    own = cands @ weights.T
+    if skew:  # A(m) = m − s2·m' (m' = swap(m)); A(m') = −s2·A(m)
         swap_target, swap_signs = problem.dummy_swap
-    keys: list[dict] = [{} for _ in range(len(cands))]
+        s2 = 1 - 2 * ((cands @ (swap_signs < 0)) % 2)
+        own_swapped = cands @ weights[:, swap_target].T
+    best = np.full((len(cands), 2), np.iinfo(np.int64).max)
     vanish = np.zeros(len(cands), dtype=bool)
     for perm in perms:
         target, signs = action.generator_map(perm)
-        img = np.zeros_like(cands)
-        img[:, target] = cands
-        sign = (-1) ** (cands[:, signs < 0].sum(axis=1) % 2)
-        if skew:  # a class {m, swap m}: m − s·m' with m' = swap(m); A(m') = −s·A(m)
-            sw = np.zeros_like(img)
-            sw[:, swap_target] = img
-            s2 = (-1) ** (img[:, swap_signs < 0].sum(axis=1) % 2)
-        for r in range(len(cands)):
-            key, s = tuple(img[r].tolist()), int(sign[r])
-            if skew:
-                other = tuple(sw[r].tolist())
-                if other > key:
-                    key, s = other, -s * int(s2[r])
-            seen = keys[r].get(key)
-            if seen is None:
-                keys[r][key] = s
-            elif seen != s:
-                vanish[r] = True
+        sign = 1 - 2 * ((cands @ (signs < 0)) % 2)
+        hashes = [cands @ weights[:, target].T]  # of the image monomial, Σ_g e_g w[target g]
+        vanish |= (hashes[0] == own).all(axis=1) & (sign == -1)
+        if skew:
+            vanish |= (hashes[0] == own_swapped).all(axis=1) & (sign == s2)
+            hashes.append(cands @ weights[:, swap_target[target]].T)
+        for h in hashes:
+            less = (h[:, 0] < best[:, 0]) | ((h[:, 0] == best[:, 0]) & (h[:, 1] < best[:, 1]))
+            best[less] = h[less]
     out, taken = [], set()
-    for r in range(len(cands)):
-        orbit_id = min(keys[r])
-        if orbit_id in taken:
+    for r, key in enumerate(map(tuple, best.tolist())):
+        if key in taken:
             continue
-        taken.add(orbit_id)
+        taken.add(key)
         if not vanish[r]:
             out.append(r)
     return out
@@ -522,7 +598,8 @@ def _canonical_blocks(problem: Problem, action: _Action, k: int):
             by: dict[tuple, list[int]] = {}
             for q in cls:
                 by.setdefault(tuple(beta[v] for v in particle_vars[q]), []).append(q)
-            groups.extend(g for g in by.values() if len(g) > 1)
+            # particles absent from the block (degree 0) act trivially on it: left out of K
+            groups.extend(g for t, g in by.items() if len(g) > 1 and any(t))
         yield beta, groups
 
 

@@ -410,3 +410,25 @@ def test_the_example_in_the_docs_is_what_the_command_prints(capsys):
     expected = block[: block.index("```")]
     code, out, _ = run(capsys, "verify", "O(3)", "4*p:vector", "--degree", "8")
     assert code == 0 and out == expected
+
+
+@pytest.mark.parametrize(
+    "group,spec,output",
+    [
+        ("SO(3)", "4*p:vector", "skew"),
+        ("O(3)", "3*(s:pseudoscalar; x:vector); q:pseudovector", "vector"),
+        ("O(1,3)", "4*p:vector", "scalar"),
+        ("SO(2)", "3*(m:scalar; x:vector)", "matrix"),
+    ],
+)
+def test_vectorized_generator_permutations_match_the_problem(group, spec, output):
+    parsed = parse_spec(spec)
+    problem = make_problem(group, parsed.inputs, output, max_degree=4)
+    action = sv._Action(problem, parsed.identical, PRIME)
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        perm = dict(enumerate(rng.permutation(len(action.particles)).tolist()))
+        vmap = action.variable_map(perm)
+        expected = [problem.permute_generator(g, vmap) for g in range(len(problem.generators))]
+        target, sign = action.generator_map(perm)
+        assert list(zip(target.tolist(), sign.tolist())) == expected
