@@ -398,7 +398,6 @@ def _verify_identical(args) -> int:
     from .symmetric_verify import verify_symmetric
 
     refused = [
-        ("--certificate", args.certificate),
         ("--resume", args.resume),
         ("--scheduler", args.scheduler),
         ("--jobs N>1", args.jobs not in (None, 1)),
@@ -407,10 +406,12 @@ def _verify_identical(args) -> int:
         if given:
             raise InvariantsError(
                 f"{flag} is not available with identical particles (N*…) yet; drop it (the "
-                "run is in this process, without a certificate)"
+                "run is in this process; --certificate FILE is written at the end)"
             )
     if args.jobs is not None and args.jobs < 1:
         raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")
+    if args.certificate:  # before the work: an unwritable path must not cost a verification
+        check_writable(args.certificate, "certificate")
     show = not args.no_progress and sys.stderr.isatty()
     report = verify_symmetric(
         args.group,
@@ -422,6 +423,7 @@ def _verify_identical(args) -> int:
     )
     if args.json:
         print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
+        _final_certificate(report, args.certificate)
         return 0 if report.complete else 1
     symmetric = " x ".join(f"S_{len(cls)}" for cls in report.identical)
     print(
@@ -451,6 +453,8 @@ def _verify_identical(args) -> int:
         f"(dimension: Hilbert series of {report.group.name} x {symmetric}; independent: "
         "Burnside's count on the plain basis; span: rank mod p of the orbit sums)"
     )
+    if _final_certificate(report, args.certificate):
+        print(f"certificate written to {args.certificate}")
     return 0 if report.complete else 1
 
 

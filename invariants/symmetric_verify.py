@@ -97,6 +97,13 @@ class SymmetricSector:
     independent: int
     span: int
     candidates: int
+    # for certificates: the representative over the variables, a basis of the plain space and
+    # points where it is invertible, the independent orbit representatives and their points
+    block: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
+    plain_basis: np.ndarray | None = field(default=None, repr=False, compare=False)
+    plain_rows: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    basis: np.ndarray | None = field(default=None, repr=False, compare=False)
+    rows: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def complete(self) -> bool:
@@ -193,6 +200,16 @@ class SymmetricReport:
             "sectors": [s.as_dict() for s in self.sectors],
         }
 
+    def certificate(self) -> dict:
+        """A certificate that :func:`invariants.check` re-checks without this package (format
+        version 3, key ``"identical"``: ``docs/certificate-format.md``).
+
+        >>> cert = verify_symmetric("O(3)", "3*p:vector", degree=2).certificate()
+        >>> cert["version"], [s["dimension"] for s in cert["identical"]["sectors"]]
+        (3, [1, 0, 1, 1])
+        """
+        return _certificate(self)
+
     def table(self) -> str:
         """A plain-text table per total degree."""
         head = (
@@ -207,6 +224,96 @@ class SymmetricReport:
                 f"{r.candidates:>11} {r.relations:>10}{flag}"
             )
         return "\n".join(lines)
+
+
+def _certificate(report: SymmetricReport) -> dict:
+    """The plain header (problem, generators, points) and one record per sector."""
+    from .certificate import FORMAT
+    from .modular import det_mod_flint
+
+    problem, p = report.problem, report.prime
+    action = _Action(problem, report.identical, p)
+    points = report.points
+    base, base_swapped = action.values(points, {})
+    records = []
+    for s in report.sectors:
+        groups = _sector_groups(action, s.block)
+        elements = _elements(groups)
+        plain_rows = list(s.plain_rows)
+        A = candidate_matrix(
+            problem,
+            s.plain_basis,
+            base[:, plain_rows],
+            None if base_swapped is None else base_swapped[:, plain_rows],
+            p,
+        )
+        R = np.zeros((len(s.rows), len(s.basis)), dtype=np.int64)
+        for perm in elements:
+            vals, sw = action.values(points, perm)
+            rows = list(s.rows)
+            R = (R + candidate_matrix(problem, s.basis, vals[:, rows],
+                                      None if sw is None else sw[:, rows], p)) % p  # fmt: skip
+        records.append(
+            {
+                "degree": s.degree,
+                "multidegree": None if s.block is None else list(s.block),
+                "dimension": s.independent,
+                "span": s.span,
+                "candidates": s.candidates,
+                "relations": s.candidates - s.span,
+                "plain_basis": s.plain_basis.tolist(),
+                "plain_rows": plain_rows,
+                "plain_det": det_mod_flint(A, p),
+                "basis": s.basis.tolist(),
+                "rows": list(s.rows),
+                "det": det_mod_flint(R, p),
+            }
+        )
+    used = max([max(r["plain_rows"] + r["rows"], default=-1) for r in records], default=-1) + 1
+    return {
+        "format": FORMAT,
+        "version": 3,
+        "group": problem.group.name,
+        "d": problem.group.d,
+        "metric": list(problem.group.metric),
+        "inputs": [{"name": i.name, "type": i.type} for i in problem.inputs],
+        "output": problem.output,
+        "degree": report.degree,
+        "variables": [
+            {"name": v.name, "type": v.type, "role": v.role, "degree": v.degree}
+            for v in problem.variables
+        ],
+        "antisymmetric": list(problem.antisymmetric) if problem.antisymmetric else None,
+        "symmetries": [list(c) for c in problem.symmetries],
+        "prime": p,
+        "points": points[:used].tolist(),
+        "generators": [
+            {"name": g.name, "kind": g.kind, "args": list(g.args)} for g in problem.generators
+        ],
+        "blocks": [],
+        "identical": {
+            "classes": [[list(particle) for particle in cls] for cls in report.identical],
+            "sectors": records,
+        },
+        "complete": report.complete,
+    }
+
+
+def _sector_groups(action: _Action, block) -> list[list[int]]:
+    """The groups of particles whose symmetric groups make ``K`` for a sector: the stabilizer
+    of the representative ``block`` (its particles of equal, non-zero degrees), or (``None``,
+    translated positions) every class."""
+    if block is None:
+        return [cls for cls in action.classes if len(cls) > 1]
+    particle_vars = [[action.var_of_input[i] for i in p] for p in action.particles]
+    groups = []
+    for cls in action.classes:
+        by: dict[tuple, list[int]] = {}
+        for q in cls:
+            by.setdefault(tuple(block[v] for v in particle_vars[q]), []).append(q)
+        # particles absent from the block (degree 0) act trivially on it: left out of K
+        groups.extend(g for t, g in by.items() if len(g) > 1 and any(t))
+    return groups
 
 
 # --- the permutations --------------------------------------------------------------------------
@@ -494,9 +601,10 @@ def _symmetric_residue(x: int, p: int) -> int:
     return x - p if x > p // 2 else x
 
 
-def _trace_count(problem, action, blocks, dims, classes, order, points, degree) -> int:
+def _trace_count(problem, action, blocks, dims, classes, order, points, degree):
     """``(1/|K|) Σ_classes size · tr(σ | V)``, ``V`` the sum of the plain ``blocks`` (module
-    docstring: a verified basis, traces exact mod p)."""
+    docstring: a verified basis, traces exact mod p); with the basis of ``V`` and the points
+    where it is invertible."""
     p = action.prime
     identity = action.values(points, {})
     basis = []
@@ -519,7 +627,7 @@ def _trace_count(problem, action, blocks, dims, classes, order, points, degree) 
         basis.append(cands[pivots])
     D = sum(dims)
     if D == 0:
-        return 0
+        return 0, np.zeros((0, len(problem.generators)), dtype=np.int64), ()
     B = np.concatenate(basis)
     vals, sw = identity
     A = candidate_matrix(problem, B, vals, sw, p)
@@ -543,26 +651,30 @@ def _trace_count(problem, action, blocks, dims, classes, order, points, degree) 
         raise CountMismatchError(
             f"Burnside's count (1/{order}) Σ tr = {total}/{order} is not a dimension in [0, {D}]"
         )
-    return total // order
+    return total // order, B, tuple(rows)
 
 
-def _reynolds_rank(problem, action, cands, perms, points, degree, dim) -> int:
+def _reynolds_rank(problem, action, cands, perms, points, degree, dim):
     """Rank mod p of ``Σ_{σ∈perms} f(σx)`` for the candidate rows ``f`` at the points (the first
-    ``dim + MARGIN`` points, all of them if that falls short). Also for ``dim == 0``: the
-    images must then vanish at the points, which checks that they are invariant."""
+    ``dim + MARGIN`` points, all of them if that falls short), with the independent candidates
+    and the points of a non-singular minor. Also for ``dim == 0``: the images must then vanish
+    at the points, which checks that they are invariant."""
     if len(cands) == 0:
-        return 0
+        return 0, (), ()
     p = action.prime
     total = np.zeros((len(points), len(cands)), dtype=np.int64)
     for perm in perms:
         vals, sw = action.values(points, perm)
         total = (total + candidate_matrix(problem, cands, vals, sw, p)) % p
-    rank = 0
+    rank, pivots = 0, []
     for n in (min(dim + MARGIN, len(points)), len(points)):
-        rank, _ = rank_and_pivots(np.ascontiguousarray(total[:n]), p)
+        rank, pivots = rank_and_pivots(np.ascontiguousarray(total[:n]), p)
         if rank >= dim:
             break
-    return rank
+    if rank == 0:
+        return 0, (), ()
+    _, rows = rank_and_pivots(np.ascontiguousarray(total[:, pivots].T), p)
+    return rank, tuple(pivots), tuple(rows)
 
 
 # --- sectors -----------------------------------------------------------------------------------
@@ -591,16 +703,8 @@ def _canonical_blocks(problem: Problem, action: _Action, k: int):
             if any(a < b for a, b in zip(tuples, tuples[1:])):
                 ok = False
                 break
-        if not ok:
-            continue
-        groups = []
-        for cls in action.classes:
-            by: dict[tuple, list[int]] = {}
-            for q in cls:
-                by.setdefault(tuple(beta[v] for v in particle_vars[q]), []).append(q)
-            # particles absent from the block (degree 0) act trivially on it: left out of K
-            groups.extend(g for t, g in by.items() if len(g) > 1 and any(t))
-        yield beta, groups
+        if ok:
+            yield beta, _sector_groups(action, beta)
 
 
 def _over_inputs(problem: Problem, beta: tuple[int, ...]) -> tuple[int, ...]:
@@ -709,17 +813,26 @@ def verify_symmetric(
     try:
         reporter.start("spanning", len(plans), len(plans), 0)
         for k, beta, blocks, dims, classes, order, elements, orbit_perms in plans:
-            independent = _trace_count(problem, action, blocks, dims, classes, order, points, k)
+            independent, plain, plain_rows = _trace_count(
+                problem, action, blocks, dims, classes, order, points, k
+            )
             cands = np.concatenate([candidate_monomials(problem, b) for b in blocks])
             reps = cands[_orbit_representatives(problem, action, cands, orbit_perms)]
-            span = _reynolds_rank(problem, action, reps, elements, points, k, independent)
+            span, pivots, rows = _reynolds_rank(
+                problem, action, reps, elements, points, k, independent
+            )
             where = None if beta is None else _over_inputs(problem, beta)
             if span > independent:
                 raise CountMismatchError(
                     f"degree {k}{'' if where is None else f', multidegree {list(where)}'}: the "
                     f"images span {span} > {independent} dimensions; they are not all invariant"
                 )
-            sectors.append(SymmetricSector(k, where, independent, span, len(reps)))
+            sectors.append(
+                SymmetricSector(
+                    k, where, independent, span, len(reps), beta, plain, plain_rows,
+                    reps[list(pivots)], rows,
+                )
+            )  # fmt: skip
             reporter.advance(1, 1)
     finally:
         reporter.close()

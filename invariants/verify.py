@@ -243,7 +243,7 @@ def verify(
     Identical particles (``"4*p:vector"``, symmetry ``G × S_4``) go to
     :func:`invariants.symmetric_verify.verify_symmetric`, which returns a
     :class:`~invariants.symmetric_verify.SymmetricReport` (orbit sums of the candidates, two
-    independent dimension counts; no certificates, checkpoints or worker processes yet):
+    independent dimension counts, ``.certificate()``; no checkpoints or worker processes yet):
 
     >>> r = verify("O(3)", "4*p:vector", degree=6)
     >>> r.complete, [d.dimension for d in r.degrees]
@@ -314,7 +314,7 @@ def _verify_identical(
         if bad:
             raise InvariantsError(
                 f"{name} is not available with identical particles (N*…) yet; they are "
-                "verified in this process, without a certificate"
+                "verified in this process (report.certificate() gives a certificate)"
             )
     if not isinstance(cross_check, bool):
         raise InvariantsError(f"cross_check must be True or False, got {cross_check!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -365,13 +366,12 @@ def test_cli_json_and_multidegrees(capsys):
 @pytest.mark.parametrize(
     "flags,match",
     [
-        (["--certificate", "c.json"], "--certificate"),
         (["--resume", "c.json"], "--resume"),
         (["--jobs", "2"], "--jobs"),
         (["--scheduler", "tcp://h:1"], "--scheduler"),
     ],
 )
-def test_cli_refuses_certificates_and_workers(capsys, tmp_path, flags, match):
+def test_cli_refuses_resume_and_workers(capsys, tmp_path, flags, match):
     code, out, err = run(capsys, "verify", "O(3)", "3*p:vector", "--degree", "2", *flags)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and match in err and "identical particles" in err
@@ -432,3 +432,114 @@ def test_vectorized_generator_permutations_match_the_problem(group, spec, output
         expected = [problem.permute_generator(g, vmap) for g in range(len(problem.generators))]
         target, sign = action.generator_map(perm)
         assert list(zip(target.tolist(), sign.tolist())) == expected
+
+
+# --- certificates (version 3) ------------------------------------------------------------------
+
+CERTIFIED = [
+    ("O(3)", "4*p:vector", "scalar", 8),
+    ("E(3)", "4*x:position", "scalar", 6),
+    ("O(3)", "3*(m:scalar; x:vector)", "sym", 3),
+    ("SO(2)", "3*p:vector", "skew", 4),
+    ("SO(3)", "2*p:vector; q:vector", "vector", 5),
+    ("E(3)", "y:position; 2*(m:scalar; x:position)", "vector", 3),
+    ("O(1,3)", "3*(s:pseudoscalar; x:vector)", "scalar", 4),
+]
+
+
+@pytest.mark.parametrize("group,spec,output,degree", CERTIFIED)
+def test_certificates_check(group, spec, output, degree):
+    cert = verify_symmetric(group, spec, output, degree).certificate()
+    result = inv.check(json.loads(json.dumps(cert)))
+    assert result.ok, result.problems
+    assert result.complete and result.identical
+    assert "orbit sums" in result.summary() and result.summary().startswith("OK")
+
+
+def _tampered(cert, edit):
+    cert = json.loads(json.dumps(cert))
+    edit(cert)
+    return inv.check(cert)
+
+
+@pytest.fixture(scope="module")
+def certificates():
+    return {
+        "plain": verify_symmetric("O(3)", "4*p:vector", degree=6).certificate(),
+        "positions": verify_symmetric("E(3)", "3*x:position", degree=4).certificate(),
+    }
+
+
+def _sector(cert, dimension_at_least=1):
+    return next(s for s in cert["identical"]["sectors"] if s["dimension"] >= dimension_at_least)
+
+
+@pytest.mark.parametrize("kind", ["plain", "positions"])
+@pytest.mark.parametrize(
+    "edit,match",
+    [
+        (lambda c: _sector(c, 2).update(dimension=_sector(c, 2)["dimension"] + 1), "dimension"),
+        (lambda c: _sector(c).update(det=(_sector(c)["det"] + 1) % c["prime"]), "det"),
+        (lambda c: _sector(c).update(plain_det=_sector(c)["plain_det"] ^ 1), "plain_det"),
+        (lambda c: c["identical"]["sectors"].pop(), "sectors"),
+        (lambda c: c["identical"]["sectors"].append(c["identical"]["sectors"][-1]), "sectors"),
+        (lambda c: c["identical"]["classes"][0].pop(), "sectors|class"),
+        (lambda c: c.update(complete=False), "complete"),
+        (lambda c: c["points"][0].__setitem__(0, (c["points"][0][0] + 1) % c["prime"]), "det"),
+    ],
+)
+def test_tampered_certificates_fail(certificates, kind, edit, match):
+    result = _tampered(certificates[kind], edit)
+    assert not result.ok
+    assert any(re.search(match, text) for text in result.problems), result.problems
+
+
+def test_a_dropped_orbit_sum_is_incomplete_not_wrong(certificates):
+    def drop(c):
+        s = _sector(c, 2)
+        s["basis"].pop()
+        s["rows"].pop()
+        s["span"] -= 1
+        s["relations"] += 1
+        c["complete"] = False
+
+    result = _tampered(certificates["plain"], drop)
+    assert not result.ok  # the determinant of the smaller minor is not the recorded one
+    assert any("det" in text for text in result.problems)
+
+
+def test_plain_monomials_in_place_of_orbit_sums_fail_the_check(certificates):
+    # the non-symmetric (p1·p2)(p3·p4) and its images: 3 independent monomials, 1 orbit sum
+    def plain(c):
+        s = next(s for s in c["identical"]["sectors"] if s["multidegree"][:4] == [1, 1, 1, 1])
+        s["basis"], s["rows"] = s["plain_basis"], s["plain_rows"]
+        s["span"], s["det"] = len(s["basis"]), s["plain_det"]
+
+    result = _tampered(certificates["plain"], plain)
+    assert any("exceeds the dimension" in text for text in result.problems)
+
+
+def test_identical_needs_version_3(certificates):
+    from invariants.checker import CertificateError
+
+    cert = json.loads(json.dumps(certificates["plain"]))
+    cert["version"] = 2
+    with pytest.raises(CertificateError, match="version 3"):
+        inv.check(cert)
+    cert["version"] = 3
+    cert["identical"]["sectors"][0]["det"] = "1"
+    with pytest.raises(CertificateError, match="det"):
+        inv.check(cert)
+
+
+def test_cli_certificate_round_trip(capsys, tmp_path):
+    path = tmp_path / "c.json"
+    code, out, _ = run(
+        capsys, "verify", "E(3)", "3*x:position", "--degree", "4", "--certificate", str(path)
+    )
+    assert code == 0 and f"certificate written to {path}" in out
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 0 and out.startswith("OK: E(3) x S_3")
+    bad = tmp_path / "missing" / "c.json"
+    code, out, err = run(capsys, "verify", "O(3)", "3*p:vector", "--certificate", str(bad))
+    assert code == 2 and out == "" and "cannot write certificate" in err
