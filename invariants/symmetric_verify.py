@@ -46,6 +46,17 @@ with ``x_1 = 0``, permuted, differenced again).
 the permutations that permute the variables (the stabilizer, or those fixing particle 1), and
 dropping those whose orbit sum vanishes (``[p1,p2,p3]`` under ``S_3``).
 
+**Cost.** The traces need one permutation per cycle type (conjugacy class) of ``K``; the Reynolds
+images sum over every element of ``K``: ``Stab(β)`` is all of ``S_n`` only for blocks where the
+particles have equal degrees, and particles absent from a block are left out of it; a
+permutation of the variables acts on the generators' values at the points by a permutation with
+signs (no re-evaluation). With translated positions every element of ``Π S_n`` is applied to the
+points, so ``n ≤ 6`` is the practical range there.
+
+**Certificates** (:meth:`SymmetricReport.certificate`, format version 3) record per sector the
+plain basis, the independent orbit representatives and the points of their minors; the checker
+(:mod:`invariants.checker`) recomputes everything else.
+
 >>> r = verify_symmetric("O(3)", "3*p:vector", degree=4)
 >>> [(d.degree, d.dimension, d.independent, d.span) for d in r.degrees]
 [(0, 1, 1, 1), (1, 0, 0, 0), (2, 2, 2, 2), (3, 0, 0, 0), (4, 6, 6, 6)]
