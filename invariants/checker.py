@@ -2089,6 +2089,8 @@ def _sector_problems(ctx: _Evaluator, gens, sector: dict, expected: tuple) -> li
             f"sector of degree {k}: dimension {D} of the plain space exceeds the checker's "
             f"limit of {MAX_TRACE_DIMENSION}"
         )
+    if D == 0:  # no plain invariants: K acts on the zero space, nothing to permute
+        groups = []
     elements = math.prod(math.factorial(len(g)) for g in groups)
     if elements > MAX_PERMUTATIONS:
         raise CertificateError(

@@ -92,6 +92,10 @@ from .spanning import (
 __all__ = ["SymmetricDegree", "SymmetricReport", "SymmetricSector", "verify_symmetric"]
 
 Progress = Callable[[int, int], None]
+#: Most elements of ``K`` a Reynolds operator sums over (8!), as the checker's limit.
+MAX_PERMUTATIONS = 40320
+#: Most point sets permuted by a non-variable permutation kept in memory at once.
+_VALUES_CACHE = 2048
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -248,8 +252,7 @@ def _certificate(report: SymmetricReport) -> dict:
     base, base_swapped = action.values(points, {})
     records = []
     for s in report.sectors:
-        groups = _sector_groups(action, s.block)
-        elements = _elements(groups)
+        elements = _elements(_sector_groups(action, s.block)) if len(s.basis) else []
         plain_rows = list(s.plain_rows)
         A = candidate_matrix(
             problem,
@@ -489,7 +492,10 @@ class _Action:
             swapped = None
             if pr.antisymmetric is not None:
                 swapped = generator_values(pr, swapped_points(pr, pts), p, degree)
-            self._values[key] = (generator_values(pr, pts, p, degree), swapped)
+            values = (generator_values(pr, pts, p, degree), swapped)
+            if len(self._values) >= _VALUES_CACHE:
+                return values
+            self._values[key] = values
         return self._values[key]
 
 
@@ -790,31 +796,32 @@ def verify_symmetric(
             f"got {progress!r}"
         )
     problem = make_problem(group, parsed.inputs, output, max_degree=degree)
-    dimensions = hilbert_series(problem.group, spec, problem.output).coefficients(degree + 1)
     action = _Action(problem, parsed.identical, PRIME)
     bound = degree + sum(v.degree or 0 for v in problem.variables)
 
-    # Sectors: (degree, representative or None, blocks of V, their dims, classes, |K|, the
-    # elements of K for the Reynolds operator, the variable-permuting ones for orbits).
+    # Sectors: (degree, representative or None, blocks of V, their dims, groups of particles
+    # whose symmetric groups make K); the elements of K are listed when the sector is done.
     plans = []
     if action.permutes_variables:
         for k in range(degree + 1):
             for beta, groups in _canonical_blocks(problem, action, k):
-                elements = _elements(groups)
-                dims = [_dimension(problem, beta, bound)]
-                plans.append(
-                    (k, beta, [beta], dims, _classes(groups), len(elements), elements, elements)
-                )
+                plans.append((k, beta, [beta], [_dimension(problem, beta, bound)], groups))
     else:
         groups = [cls for cls in action.classes if len(cls) > 1]
-        elements = _elements(groups)
-        origin = action.origin_particle
-        fixing = [e for e in elements if e.get(origin, origin) == origin]
-        classes = _classes(groups)
         for k in range(degree + 1):
             blocks = list(_blocks_of_degree(problem, k))
             dims = [_dimension(problem, b, bound) for b in blocks]
-            plans.append((k, None, blocks, dims, classes, len(elements), elements, fixing))
+            plans.append((k, None, blocks, dims, groups))
+    for k, beta, _, dims, groups in plans:
+        order = math.prod(math.factorial(len(g)) for g in groups)
+        if order > MAX_PERMUTATIONS and sum(dims):  # a zero space needs no permutation
+            where = "" if beta is None else f" at multidegree {list(_over_inputs(problem, beta))}"
+            raise InvariantsError(
+                f"degree {k}{where}: the Reynolds operator would sum over {order} permutations "
+                f"of the particles, more than {MAX_PERMUTATIONS}; lower the degree or the number "
+                "of identical particles"
+            )
+    dimensions = hilbert_series(problem.group, spec, problem.output).coefficients(degree + 1)
     need = max((sum(dims) for _, _, _, dims, *_ in plans), default=0)
     rng = np.random.default_rng(int(seed))
     points = sample_points(problem, need + 2 * MARGIN, rng)
@@ -823,7 +830,13 @@ def verify_symmetric(
     sectors = []
     try:
         reporter.start("spanning", len(plans), len(plans), 0)
-        for k, beta, blocks, dims, classes, order, elements, orbit_perms in plans:
+        origin = action.origin_particle
+        for k, beta, blocks, dims, groups in plans:
+            if not sum(dims):  # no plain invariants: no candidates either (they are non-zero)
+                groups = []
+            elements, classes = _elements(groups), _classes(groups)
+            order = len(elements)
+            orbit_perms = [e for e in elements if e.get(origin, origin) == origin]
             independent, plain, plain_rows = _trace_count(
                 problem, action, blocks, dims, classes, order, points, k
             )

@@ -330,6 +330,7 @@ def test_verify_refuses_what_identical_particles_do_not_have(kwargs, match):
         (("O(3)", "3*p:vector"), {"progress": 5}, "progress"),
         (("O(3)", "3*p:vector", "tensor"), {}, "output"),
         (("Q(3)", "3*p:vector"), {}, "group"),
+        (("E(3)", "9*x:position"), {"degree": 2}, "362880 permutations"),
     ],
 )
 def test_bad_input(args, kwargs, match):
@@ -576,7 +577,7 @@ def test_dimensions_by_exact_rank_over_q_of_symbolic_orbit_sums(group, spec, out
         assert matrix.rank() == r.degrees[k].dimension == r.degrees[k].span
 
 
-@pytest.mark.parametrize("n", [1, 5, 64, 65, 130, 257])
+@pytest.mark.parametrize("n", [1, 5, 64, 65, 130])
 def test_the_checker_inverts_matrices_mod_p(n):
     from invariants.checker import _inverse_mod, inverse_mod
 
