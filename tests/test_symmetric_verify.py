@@ -591,3 +591,23 @@ def test_the_checker_inverts_matrices_mod_p(n):
     assert inverse_mod(m, PRIME) is None
     m = np.eye(n, dtype=np.int64)[::-1].copy()  # leading blocks singular: the fallback
     assert np.array_equal(inverse_mod(m, PRIME), m)
+
+
+def test_progress_reporter_and_accepted_options(capsys):
+    events = []
+
+    class Reporter:
+        def start(self, phase, work, blocks, done):
+            events.append(("start", phase, blocks, done))
+
+        def advance(self, work, blocks):
+            events.append(("advance", blocks))
+
+        def close(self):
+            events.append(("close",))
+
+    r = inv.verify("O(3)", "3*p:vector", degree=3, progress=Reporter(), jobs=1, executor="serial")
+    n = len(r.sectors)
+    assert events == [("start", "spanning", n, 0)] + [("advance", 1)] * n + [("close",)]
+    code, out, _ = run(capsys, "verify", "O(3)", "3*p:vector", "--degree", "2", "--jobs", "1")
+    assert code == 0 and "COMPLETE" in out
