@@ -25,6 +25,11 @@ What is checked (the numbers refer to "What the checker verifies" in the format 
 7. ``candidates`` agrees with a recount of the monomials, ``relations == candidates - span``;
 8. ``complete`` agrees with ``span == dimension`` in every block.
 
+Version 3 (identical particles, key ``identical``) replaces 4-8 by sectors: the orbit sums of
+listed monomials under the permutations of the particles are independent, and their number is
+the dimension of the symmetric invariants, recomputed by Burnside's lemma from traces mod ``p``
+on a basis of the plain space (section "identical particles" at the end of this module).
+
 Before any of this the checker bounds its own work ("Limits" in the format document): it refuses
 (:class:`CertificateError`) a file of more than ``max_bytes`` bytes, and claims beyond its
 limits (``d``, the degree, the number of variables, the prime, generator degrees, the size of a
@@ -73,8 +78,8 @@ __all__ = [
 ]
 
 FORMAT = "invariants-certificate"
-VERSION = 2  # the newest version read; version 1 certificates still check
-VERSIONS = (1, 2)
+VERSION = 3  # the newest version read; versions 1 and 2 still check
+VERSIONS = (1, 2, 3)  # 3: identical particles (key "identical")
 SCALAR_LIKE = frozenset({"scalar", "pseudoscalar"})
 VECTOR_LIKE = frozenset({"vector", "pseudovector"})
 VARIABLE_TYPES = SCALAR_LIKE | VECTOR_LIKE
@@ -161,6 +166,7 @@ class CheckResult:
     degree: int
     complete: bool
     generators: int
+    identical: tuple[int, ...] = ()  # sizes of the classes of identical particles (version 3)
 
     def _header(self) -> str:
         groups: list[tuple[str, list[str]]] = []
@@ -170,12 +176,22 @@ class CheckResult:
             else:
                 groups.append((vtype, [_label(name)]))
         inputs = "; ".join(f"{','.join(names)}:{vtype}" for vtype, names in groups)
+        group = self.group + "".join(f" x S_{n}" for n in self.identical)
         return (
-            f"{self.group}, inputs {inputs or 'none'}, output {self.output}, "
+            f"{group}, inputs {inputs or 'none'}, output {self.output}, "
             f"degree <= {_show(self.degree)}"
         )
 
     def _what(self) -> str:
+        if self.identical and self.output == "scalar":
+            return (
+                f"every invariant polynomial of degree <= {self.degree} symmetric in the particles"
+            )
+        if self.identical:
+            return (
+                f"every equivariant polynomial of degree <= {self.degree} with {self.output} "
+                "values symmetric in the particles (paired with the dummy variables)"
+            )
         if self.output == "scalar":
             return f"every invariant polynomial of degree <= {self.degree}"
         return (
@@ -190,6 +206,12 @@ class CheckResult:
         gens = f"{self.generators} generator{'s' * (self.generators != 1)}"
         if not self.ok:
             return f"FAILED: {self._header()}: {len(self.problems)} problem(s)"
+        if self.complete and self.identical:
+            sectors = f"{self.blocks_checked} sector{'s' * (self.blocks_checked != 1)} re-checked"
+            return (
+                f"OK: {self._header()}: {self._what()} is a linear combination of orbit sums of "
+                f"products of the {gens} ({sectors})"
+            )
         if self.complete:
             return f"OK: {self._header()}: {self._what()} is a polynomial in the {gens} ({blocks})"
         return (
@@ -210,6 +232,7 @@ class CheckResult:
             "blocks_checked": self.blocks_checked,
             "problems": list(self.problems),
             "summary": self.summary(),
+            **({"identical": list(self.identical)} if self.identical else {}),
         }
 
 
@@ -395,7 +418,9 @@ def validate_structure(data: dict) -> Group:
         raise CertificateError(f"invalid value of key 'format': expected {FORMAT!r}")
     if data["version"] not in VERSIONS:
         version = _show(data["version"])
-        raise CertificateError(f"unsupported version {version} (this checker reads 1 and 2)")
+        raise CertificateError(f"unsupported version {version} (this checker reads 1, 2 and 3)")
+    if "identical" in data and data["version"] < 3:
+        raise CertificateError("key 'identical' needs version 3")
     tensors = data["version"] >= 2  # version 2: tensor types and contraction generators
     if not (tensors and _tensor_type(data["output"])):
         _require_choice(data["output"], tuple(DUMMIES), "output")
@@ -1668,6 +1693,8 @@ def check_certificate(cert: dict | str | os.PathLike, *, max_bytes: int = MAX_BY
     if data.get("partial", False) is not False:
         return _result(data, group, [_partial_problem(data)], 0, len(data["generators"]))
     problems, fatal = _header_problems(data, group)
+    if "identical" in data:
+        return check_identical(data, group, problems, fatal)
     short = None if fatal else too_few_blocks(data)
     if fatal or short:
         return _result(data, group, problems + [short] * bool(short), 0, len(data["generators"]))
@@ -1701,3 +1728,498 @@ def check_certificate(cert: dict | str | os.PathLike, *, max_bytes: int = MAX_BY
         problems.append(f"complete is {data['complete']}, but the blocks say {complete}")
     ngens = len(usable_generators(gens, group)) if gens is not None else len(data["generators"])
     return _result(data, group, problems, checked, ngens)
+
+
+# --------------------------------------------------------------------------- identical particles
+#
+# Version 3 (``docs/certificate-format.md``, "Identical particles"): the symmetry is G × Π S_n,
+# the particles' inputs permuted together. For each sector (an orbit of multidegrees, or a whole
+# degree when positions of a translation group are among the particles) the certificate lists a
+# basis of the plain space V (its blocks' dimensions are recomputed here by the character
+# formula, its independence by a determinant), and monomials whose Reynolds images under K (the
+# stabilizer of the sector's multidegree, or all of Π S_n) are independent (a determinant). The
+# dimension of V^K is recomputed by Burnside's lemma, (1/|K|) Σ_σ tr(σ | V), each trace exactly
+# mod p from the basis of V at the listed points and at the permuted points (an integer of
+# absolute value at most dim V < p/2). The images are K-invariant invariants of G, so span <=
+# dim V^K, and span == dim V^K proves they span it.
+
+MAX_PERMUTATIONS = 40320  # elements of K summed over for the Reynolds images (8!)
+MAX_TRACE_DIMENSION = 4000  # dim V: the traces invert a matrix of this size mod p
+_SECTOR_SCHEMA = {
+    "degree": "an int",
+    "dimension": "an int",
+    "span": "an int",
+    "candidates": "an int",
+    "relations": "an int",
+    "plain_basis": "a list of lists of ints",
+    "plain_rows": "a list of ints",
+    "plain_det": "an int",
+    "basis": "a list of lists of ints",
+    "rows": "a list of ints",
+    "det": "an int",
+}
+
+
+@dataclass(frozen=True)
+class _Particles:
+    """The classes as variable indices (None: the origin of the differences), the variables
+    that are differences from the origin, and the origin's particle and field."""
+
+    classes: list[list[list[int | None]]]
+    differences: list[int]
+    origin: tuple[int, int] | None  # (flat particle index, field)
+
+    @property
+    def flat(self) -> list[list[int | None]]:
+        return [particle for cls in self.classes for particle in cls]
+
+    def class_groups(self) -> list[list[int]]:
+        out, start = [], 0
+        for cls in self.classes:
+            out.append(list(range(start, start + len(cls))))
+            start += len(cls)
+        return out
+
+
+def _particles(data: dict, group: Group) -> tuple[_Particles | None, list[str]]:
+    """The classes of input indices, read and mapped to variables by the naming rule of the
+    variables (an input's variable has its name; under translations a position other than the
+    first is the difference ``x-x1`` from the first, which has no variable)."""
+    classes = data["identical"].get("classes")
+    valid = isinstance(classes, list) and all(
+        isinstance(cls, list) and cls and all(_is_int_list(p) and p for p in cls) for cls in classes
+    )
+    if not valid:
+        raise CertificateError(
+            "wrong type of key 'identical.classes': expected a list of non-empty lists of "
+            "particles (non-empty lists of input indices)"
+        )
+    inputs, variables = data["inputs"], data["variables"]
+    positions = [i for i, item in enumerate(inputs) if item["type"] == "position"]
+    origin_input = positions[0] if positions and group.translations else None
+    by_name = {(v["name"], v["role"]): k for k, v in enumerate(variables)}
+
+    def variable(i: int) -> int | None:
+        if i == origin_input:
+            return None
+        name = inputs[i]["name"]
+        if origin_input is not None and inputs[i]["type"] == "position":
+            name = f"{name}-{inputs[origin_input]['name']}"
+        return by_name.get((name, "input"), -1)
+
+    problems, seen = [], set()
+    for c, cls in enumerate(classes):
+        if any(len(p) != len(cls[0]) for p in cls):
+            problems.append(f"identical class {c}: particles with different numbers of fields")
+            continue
+        for p in cls:
+            for i in p:
+                if not 0 <= i < len(inputs) or i in seen:
+                    problems.append(f"identical class {c}: input {i} out of range or repeated")
+                seen.add(i)
+        if problems:
+            continue
+        for f in range(len(cls[0])):
+            if len({inputs[p[f]]["type"] for p in cls}) != 1:
+                problems.append(f"identical class {c}: field {f} has different types")
+    if problems:
+        return None, problems
+    mapped = [[[variable(i) for i in p] for p in cls] for cls in classes]
+    if any(v == -1 for cls in mapped for p in cls for v in p):
+        return None, ["identical: an input of a particle has no variable"]
+    flat = [p for cls in mapped for p in cls]
+    origin = next(((k, f) for k, p in enumerate(flat) for f, v in enumerate(p) if v is None), None)
+    differences = []
+    if origin_input is not None:
+        differences = [variable(i) for i in positions if i != origin_input]
+    return _Particles(mapped, differences, origin), []
+
+
+def _expected_sectors(data: dict, parts: _Particles) -> list[tuple]:
+    """(degree, multidegree or None, blocks, groups of particles generating K), in order."""
+    variables = data["variables"]
+    inputs = _input_indices(data)
+    by_degree: dict[int, list[tuple[int, ...]]] = {}
+    for part in _compositions(len(inputs), data["degree"]):
+        beta = [v["degree"] or 0 for v in variables]
+        for i, e in zip(inputs, part):
+            beta[i] = e
+        by_degree.setdefault(sum(part), []).append(tuple(beta))
+    out = []
+    for k in range(data["degree"] + 1):
+        if parts.origin is not None:
+            groups = [g for g in parts.class_groups() if len(g) > 1]
+            out.append((k, None, by_degree[k], groups))
+            continue
+        flat = parts.flat
+        for beta in by_degree[k]:
+            groups, canonical = [], True
+            for cls in parts.class_groups():
+                tuples = [tuple(beta[v] for v in flat[q]) for q in cls]
+                if any(a < b for a, b in itertools.pairwise(tuples)):
+                    canonical = False
+                    break
+                by: dict[tuple, list[int]] = {}
+                for q, t in zip(cls, tuples):
+                    by.setdefault(t, []).append(q)
+                groups += [g for t, g in by.items() if len(g) > 1 and any(t)]
+            if canonical:
+                out.append((k, beta, [beta], groups))
+    return out
+
+
+def _group_elements(groups: list[list[int]]) -> list[dict[int, int]]:
+    per = [[dict(zip(g, q)) for q in itertools.permutations(g)] for g in groups]
+    return [{k: v for part in combo for k, v in part.items()} for combo in itertools.product(*per)]
+
+
+def _conjugacy_classes(groups: list[list[int]]) -> list[tuple[dict[int, int], int]]:
+    """A representative and the size of every conjugacy class of Π_g Sym(g) (cycle types)."""
+
+    def partitions(n: int, top: int) -> Iterator[tuple[int, ...]]:
+        if n == 0:
+            yield ()
+        for k in range(min(n, top), 0, -1):
+            for rest in partitions(n - k, k):
+                yield (k,) + rest
+
+    per = []
+    for g in groups:
+        reps = []
+        for parts in partitions(len(g), len(g)):
+            perm, start = {}, 0
+            for k in parts:
+                cycle = g[start : start + k]
+                perm.update(zip(cycle, cycle[1:] + cycle[:1]))
+                start += k
+            z = math.prod(i ** parts.count(i) * math.factorial(parts.count(i)) for i in set(parts))
+            reps.append((perm, math.factorial(len(g)) // z))
+        per.append(reps)
+    out = []
+    for combo in itertools.product(*per):
+        perm = {k: v for part, _ in combo for k, v in part.items()}
+        out.append((perm, math.prod(size for _, size in combo)))
+    return out
+
+
+def _permute_points(
+    data: dict, group: Group, parts: _Particles, points: np.ndarray, perm: dict[int, int]
+) -> np.ndarray:
+    """σx: field f of particle k takes the values of field f of particle σ(k); a difference
+    x - x1 becomes σ(x) - σ(x1) (the origin x1 at 0), rebuilt from the differences."""
+    offsets = _coordinate_offsets(data["variables"], group.d)
+    p, flat = data["prime"], parts.flat
+
+    def coords(v: int | None) -> np.ndarray | int:
+        return 0 if v is None else points[:, offsets[v] : offsets[v + 1]]
+
+    out = points.copy()
+    source = {}
+    for k, t in perm.items():
+        for v, w in zip(flat[k], flat[t]):
+            if v is not None:
+                source[v] = w
+    origin = None
+    if parts.origin is not None:
+        k, f = parts.origin
+        origin = flat[perm.get(k, k)][f]
+    for v in range(len(data["variables"])):
+        new = coords(source.get(v, v))
+        if v in parts.differences and origin is not None:
+            new = new - coords(origin)
+        if isinstance(new, np.ndarray):
+            out[:, offsets[v] : offsets[v + 1]] = new % p
+        else:  # the image of the origin's own slot cannot occur: it has no variable
+            out[:, offsets[v] : offsets[v + 1]] = new
+    return out
+
+
+def _matmul_mod_any(a: np.ndarray, b: np.ndarray, p: int) -> np.ndarray:
+    """(a @ b) mod p for residues a, b (p < 2**31) and inner size below 2**20: both split into
+    16-bit halves, every float64 product is below 2**31 and every sum below 2**51, exact."""
+    if a.dtype == object or a.shape[1] >= 2**20:
+        return (a.astype(object) @ b.astype(object)) % p
+    ah, al = (a >> 16).astype(np.float64), (a & 0xFFFF).astype(np.float64)
+    bh, bl = (b >> 16).astype(np.float64), (b & 0xFFFF).astype(np.float64)
+    high = (ah @ bh).astype(np.int64) % p
+    middle = ((ah @ bl).astype(np.int64) + (al @ bh).astype(np.int64)) % p
+    low = (al @ bl).astype(np.int64) % p
+    return (high * pow(2, 32, p) % p + middle * 2**16 % p + low) % p
+
+
+def inverse_mod(m: np.ndarray, p: int) -> np.ndarray | None:
+    """The inverse mod prime p of a square residue matrix, None if it is singular.
+
+    By blocks (Schur complement, products by :func:`_matmul_mod_any`) while the leading blocks
+    are invertible, else by Gauss–Jordan elimination; the result is checked (``m · m⁻¹ = I``)
+    and recomputed by Gauss–Jordan if the check fails, so it never rests on the fast path.
+
+    >>> inverse_mod(np.array([[2, 1], [1, 1]]), 7).tolist()
+    [[1, 6], [6, 2]]
+    """
+    inverse = _block_inverse(m % p, p)
+    n = m.shape[0]
+    if inverse is not None and np.array_equal(
+        _matmul_mod_any(m % p, inverse, p), np.eye(n, dtype=m.dtype)
+    ):
+        return inverse
+    return _inverse_mod(m, p)
+
+
+def _block_inverse(m: np.ndarray, p: int) -> np.ndarray | None:
+    n = m.shape[0]
+    if n <= 64 or m.dtype == object:
+        return _inverse_mod(m, p)
+    h = n // 2
+    a, b, c, d = m[:h, :h], m[:h, h:], m[h:, :h], m[h:, h:]
+    ai = _block_inverse(a, p)
+    if ai is None:
+        return None
+    cai = _matmul_mod_any(c, ai, p)
+    si = _block_inverse((d - _matmul_mod_any(cai, b, p)) % p, p)
+    if si is None:
+        return None
+    top_right = (-_matmul_mod_any(_matmul_mod_any(ai, b, p), si, p)) % p
+    top_left = (ai - _matmul_mod_any(top_right, cai, p)) % p
+    bottom_left = (-_matmul_mod_any(si, cai, p)) % p
+    return np.block([[top_left, top_right], [bottom_left, si]])
+
+
+def _inverse_mod(m: np.ndarray, p: int) -> np.ndarray | None:
+    """The inverse mod prime p of a square residue matrix (Gauss–Jordan), None if singular."""
+    n = m.shape[0]
+    a = np.concatenate([m % p, np.eye(n, dtype=m.dtype)], axis=1)
+    for c in range(n):
+        nonzero = np.flatnonzero(a[c:, c])
+        if not nonzero.size:
+            return None
+        piv = c + int(nonzero[0])
+        if piv != c:
+            a[[c, piv]] = a[[piv, c]]
+        a[c] = a[c] * pow(int(a[c, c]), -1, p) % p
+        factors = a[:, c].copy()
+        factors[c] = 0
+        a = (a - factors[:, None] * a[c][None, :] % p) % p
+    return a[:, n:]
+
+
+def _symmetric(x: int, p: int) -> int:
+    x %= p
+    return x - p if x > p // 2 else x
+
+
+class _Evaluator:
+    """Generator values at (permuted) points, with the dummy-swapped values for skew."""
+
+    def __init__(self, data: dict, group: Group, parts: _Particles):
+        self.data, self.group, self.parts = data, group, parts
+        p = data["prime"]
+        dtype = np.int64 if p < _INT64_PRIME_LIMIT else object
+        width = _coordinate_offsets(data["variables"], group.d)[-1]
+        raw = [[c % p for c in point] for point in data["points"]]
+        self.points = np.array(raw, dtype=dtype).reshape(len(raw), width)
+
+    def _values(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        data, group = self.data, self.group
+        values = generator_values(data, data["generators"], group, points)
+        if data["antisymmetric"] is None:
+            return values, None
+        offsets = _coordinate_offsets(data["variables"], group.d)
+        a, b = data["antisymmetric"]
+        swapped = points.copy()
+        swapped[:, offsets[a] : offsets[a + 1]] = points[:, offsets[b] : offsets[b + 1]]
+        swapped[:, offsets[b] : offsets[b + 1]] = points[:, offsets[a] : offsets[a + 1]]
+        return values, generator_values(data, data["generators"], group, swapped)
+
+    def matrix(self, exps: np.ndarray, rows: list[int], perm: dict[int, int]) -> np.ndarray:
+        """Values of the monomials (antisymmetrized for skew) at σ(points[rows])."""
+        p = self.data["prime"]
+        pts = self.points[rows]
+        if perm:
+            pts = _permute_points(self.data, self.group, self.parts, pts, perm)
+        values, swapped = self._values(pts)
+        m = evaluation_matrix(exps, values, p)
+        if swapped is not None:
+            m = (m - evaluation_matrix(exps, swapped, p)) % p
+        return m
+
+
+def _monomials(
+    raw: list, gens: list[Generator], group: Group, blocks: list, where: str
+) -> tuple[np.ndarray | None, list[str], Counter]:
+    """Exponent vectors that must lie in the blocks and use usable generators."""
+    ngen = len(gens)
+    if any(len(e) != ngen for e in raw):
+        return None, [f"{where}: exponent vectors must have {ngen} entries"], Counter()
+    top = max((sum(b) for b in blocks), default=0)
+    exps = np.array(raw, dtype=object).reshape(len(raw), ngen)
+    if (exps < 0).any() or (exps > top).any():
+        return None, [f"{where}: exponent out of range"], Counter()
+    exps = exps.astype(np.int64)
+    nvars = len(gens[0].degree) if gens else 0
+    degrees = exps @ np.array([g.degree for g in gens], dtype=np.int64).reshape(ngen, nvars)
+    allowed, problems, counts = set(blocks), [], Counter()
+    for c, row in enumerate(map(tuple, degrees.tolist())):
+        if row not in allowed:
+            problems.append(f"{where}: monomial {c} has multidegree {list(row)}, not in the sector")
+        counts[row] += 1
+    unusable = sorted(set(range(ngen)) - set(usable_generators(gens, group)))
+    if exps[:, unusable].any():
+        problems.append(f"{where}: a monomial uses a generator of parity 1")
+    return exps, problems, counts
+
+
+def _rows_problem(rows: list[int], n: int, npoints: int) -> str | None:
+    if len(rows) != n:
+        return f"{len(rows)} rows for {n} monomials"
+    if len(set(rows)) != len(rows) or not all(0 <= r < npoints for r in rows):
+        return "rows must be distinct point indices"
+    return None
+
+
+def _sector_problems(ctx: _Evaluator, gens, sector: dict, expected: tuple) -> list[str]:
+    """All checks of one sector (see the comment at the head of this section)."""
+    data, group, p = ctx.data, ctx.group, ctx.data["prime"]
+    k, beta, blocks, groups = expected
+    dims = {b: block_dimension(data, group, b) for b in blocks}
+    D = sum(dims.values())
+    problems = []
+    if D > MAX_TRACE_DIMENSION:
+        raise CertificateError(
+            f"sector of degree {k}: dimension {D} of the plain space exceeds the checker's "
+            f"limit of {MAX_TRACE_DIMENSION}"
+        )
+    if D == 0:  # no plain invariants: K acts on the zero space, nothing to permute
+        groups = []
+    elements = math.prod(math.factorial(len(g)) for g in groups)
+    if elements > MAX_PERMUTATIONS:
+        raise CertificateError(
+            f"sector of degree {k}: {elements} permutations exceed the checker's limit of "
+            f"{MAX_PERMUTATIONS}"
+        )
+    npoints = len(data["points"])
+    # the plain space: a basis, shown independent, of the dimension of every block
+    plain, found, counts = _monomials(sector["plain_basis"], gens, group, blocks, "plain basis")
+    problems += found
+    if plain is None:
+        return problems
+    wrong = [b for b in blocks if counts[b] != dims[b]]
+    if wrong:
+        b = wrong[0]
+        problems.append(
+            f"plain basis: {counts[b]} monomials in block {list(b)}, whose dimension is {dims[b]}"
+        )
+        return problems
+    issue = _rows_problem(sector["plain_rows"], D, npoints)
+    if issue is not None:
+        return problems + [f"plain basis: {issue}"]
+    A = ctx.matrix(plain, sector["plain_rows"], {})
+    det = det_mod(A, p) if D else 1
+    if det != sector["plain_det"]:
+        problems.append(f"plain_det {_show(sector['plain_det'])} recorded, {det} recomputed")
+    if det == 0:
+        return problems + ["the plain basis is singular at its rows: not a basis"]
+    # Burnside: dim V^K = (1/|K|) Σ_classes size · tr(σ | V)
+    total, inverse = 0, None
+    for perm, size in _conjugacy_classes(groups):
+        if all(a == b for a, b in perm.items()):
+            total += size * D
+            continue
+        if inverse is None:
+            inverse = inverse_mod(A, p)
+        As = ctx.matrix(plain, sector["plain_rows"], perm)
+        trace = sum(int(x) for x in (inverse * As.T % p).sum(axis=1) % p) % p
+        total += size * _symmetric(trace, p)
+    dim = total // elements
+    if total % elements or not 0 <= dim <= D:
+        return problems + [f"Burnside's count {total}/{elements} is not a dimension"]
+    if sector["dimension"] != dim:
+        problems.append(f"dimension {_show(sector['dimension'])} recorded, {dim} recomputed")
+    # the orbit sums: independent Reynolds images
+    span = sector["span"]
+    if span != len(sector["basis"]):
+        problems.append(f"span {_show(span)} but {len(sector['basis'])} basis monomials")
+    if span > dim:
+        problems.append(f"span {_show(span)} exceeds the dimension {dim}")
+    if sector["relations"] != sector["candidates"] - span:
+        problems.append("relations != candidates - span")
+    exps, found, _ = _monomials(sector["basis"], gens, group, blocks, "basis")
+    problems += found
+    issue = _rows_problem(sector["rows"], len(sector["basis"]), npoints)
+    if exps is None or issue is not None or found or len(sector["basis"]) > dim:
+        return problems + ([f"basis: {issue}"] if issue else [])
+    R = np.zeros((len(sector["rows"]), len(exps)), dtype=A.dtype)
+    for perm in _group_elements(groups):
+        R = (R + ctx.matrix(exps, sector["rows"], perm)) % p
+    det = det_mod(R, p) if len(exps) else 1
+    if det != sector["det"]:
+        problems.append(f"det {_show(sector['det'])} recorded, {det} recomputed")
+    if det == 0:
+        problems.append("the orbit sums are singular at their rows: not shown independent")
+    return problems
+
+
+def check_identical(data: dict, group: Group, problems: list[str], fatal: bool) -> CheckResult:
+    """Check a version-3 certificate of identical particles (``G × Π S_n``)."""
+    section = data["identical"]
+    if not isinstance(section, dict) or not isinstance(section.get("sectors"), list):
+        raise CertificateError("wrong type of key 'identical': expected classes and sectors")
+    for i, sector in enumerate(section["sectors"]):
+        _require(sector, _SECTOR_SCHEMA, f"identical.sectors[{i}].")
+        md = sector.get("multidegree", 0)
+        if not (md is None or _is_int_list(md)):
+            raise CertificateError(
+                f"wrong type of key 'identical.sectors[{i}].multidegree': expected null or a "
+                "list of ints"
+            )
+
+    def result(problems: list[str], checked: int, gens: int) -> CheckResult:
+        out = _result(data, group, problems, checked, gens)
+        sizes = tuple(len(c) for c in section.get("classes", []) if isinstance(c, list))
+        return CheckResult(**{**out.__dict__, "identical": sizes})
+
+    ngen = len(data["generators"])
+    if fatal:
+        return result(problems, 0, ngen)
+    check_limits(data)
+    parts, part_problems = _particles(data, group)
+    problems += part_problems
+    gens, gen_problems = analyse_generators(data, group)
+    problems += gen_problems
+    if gens is not None:
+        problems += closure_problems(data, gens)
+        _, swap_problems = _skew_swap(data, gens)
+        problems += swap_problems
+    problems += _point_shape_problems(data, group.d) or _point_range_problems(data)
+    if not is_prime(data["prime"]):
+        problems.append(f"prime {_show(data['prime'])} is not prime")
+    if parts is None or gens is None or problems:
+        return result(problems, 0, ngen)
+    expected = _expected_sectors(data, parts)
+    key_of = {(k, None if b is None else tuple(b)): (k, b, bl, g) for k, b, bl, g in expected}
+    recorded = [
+        (s["degree"], None if s.get("multidegree") is None else tuple(s["multidegree"]))
+        for s in section["sectors"]
+    ]
+    if len(set(recorded)) != len(recorded) or set(recorded) != set(key_of):
+        missing = [list(key) for key in key_of if key not in recorded]
+        extra = [list(key) for key in recorded if key not in key_of]
+        text = (
+            f"sectors: {len(recorded)} recorded, {len(key_of)} expected (missing "
+            f"{_show(missing[:3])}, unexpected or repeated {_show(extra[:3])})"
+        )
+        return result(problems + [text], 0, ngen)
+    expected = [key_of[key] for key in recorded]  # in the certificate's order
+    for _, _, blocks, _ in expected:
+        for beta in blocks:
+            block_limits(data, group, beta)
+    ctx = _Evaluator(data, group, parts)
+    complete = True
+    for sector, exp in zip(section["sectors"], expected):
+        where = f"sector degree {exp[0]}" + ("" if exp[1] is None else f" {list(exp[1])}")
+        issues = _sector_problems(ctx, gens, sector, exp)
+        problems += [f"{where}: {text}" for text in issues]
+        complete &= sector["span"] == sector["dimension"] and not issues
+    if data["complete"] != complete:
+        problems.append(f"complete is {data['complete']}, but the sectors say {complete}")
+    return result(problems, len(expected), len(usable_generators(gens, group)))

@@ -394,10 +394,78 @@ def _verify_tensors(args) -> int:
     return 0 if report.complete else 1
 
 
+def _verify_identical(args) -> int:
+    """``verify`` for identical particles (``N*…``): :mod:`invariants.symmetric_verify`."""
+    from .symmetric_verify import verify_symmetric
+
+    refused = [
+        ("--resume", args.resume),
+        ("--scheduler", args.scheduler),
+        ("--jobs N>1", args.jobs not in (None, 1)),
+    ]
+    for flag, given in refused:
+        if given:
+            raise InvariantsError(
+                f"{flag} is not available with identical particles (N*…) yet; drop it (the "
+                "run is in this process; --certificate FILE is written at the end)"
+            )
+    if args.jobs is not None and args.jobs < 1:
+        raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")
+    if args.certificate:  # before the work: an unwritable path must not cost a verification
+        check_writable(args.certificate, "certificate")
+    show = not args.no_progress and sys.stderr.isatty()
+    report = verify_symmetric(
+        args.group,
+        args.inputs,
+        args.output,
+        args.degree,
+        seed=args.seed,
+        progress=_ProgressBar() if show else None,
+    )
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=1, ensure_ascii=False))
+        _final_certificate(report, args.certificate)
+        return 0 if report.complete else 1
+    symmetric = " x ".join(f"S_{len(cls)}" for cls in report.identical)
+    print(
+        f"group {report.group.name} x {symmetric}, inputs {report.spec.strip()}, output "
+        f"{report.output}, degree <= {report.degree}"
+    )
+    print(report.table())
+    if args.multidegrees:
+        print()
+        print(
+            f"{'multidegree':>24} {'independent':>11} {'span':>8} {'candidates':>11} "
+            f"{'relations':>10}"
+        )
+        for s in report.sectors:
+            where = f"degree {s.degree}" if s.multidegree is None else str(list(s.multidegree))
+            print(
+                f"{where:>24} {s.independent:>11} {s.span:>8} {s.candidates:>11} "
+                f"{s.candidates - s.span:>10}"
+            )
+    verdict = (
+        "COMPLETE: the orbit sums of the products of the generators span every degree"
+        if report.complete
+        else "INCOMPLETE: some degrees are not spanned"
+    )
+    print(f"\n{verdict}")
+    print(
+        f"(dimension: Hilbert series of {report.group.name} x {symmetric}; independent: "
+        "Burnside's count on the plain basis; span: rank mod p of the orbit sums)"
+    )
+    if _final_certificate(report, args.certificate):
+        print(f"certificate written to {args.certificate}")
+    return 0 if report.complete else 1
+
+
 def _verify(args) -> int:
     from .inputs import parse_inputs
+    from .particles import parse_spec
     from .verify import verify
 
+    if parse_spec(args.inputs).identical:
+        return _verify_identical(args)
     if any(i.tensor is not None for i in parse_inputs(args.inputs)):
         return _verify_tensors(args)
     if args.jobs is not None and args.jobs < 1:

@@ -239,7 +239,21 @@ def verify(
     >>> r = verify("O(3)", "S:dev; R:skew", output="dev", degree=4)
     >>> r.complete, [d.dimension for d in r.degrees], r.certificate()["version"]
     (True, [0, 1, 3, 4, 11], 2)
+
+    Identical particles (``"4*p:vector"``, symmetry ``G × S_4``) go to
+    :func:`invariants.symmetric_verify.verify_symmetric`, which returns a
+    :class:`~invariants.symmetric_verify.SymmetricReport` (orbit sums of the candidates, two
+    independent dimension counts, ``.certificate()``; no checkpoints or worker processes yet):
+
+    >>> r = verify("O(3)", "4*p:vector", degree=6)
+    >>> r.complete, [d.dimension for d in r.degrees]
+    (True, [1, 0, 2, 0, 7, 0, 20])
     """
+    if _identical(inputs):  # G × S_n: orbit sums (invariants.symmetric_verify)
+        return _verify_identical(
+            group, inputs, output, degree, seed, progress, cross_check, executor, jobs,
+            scheduler, checkpoint, resume,
+        )  # fmt: skip
     if _tensor_inputs(inputs):  # contractions, not scalar products: the tensor engine
         return _verify_tensors(group, inputs, output, degree, seed, cross_check, checkpoint, resume)
     problem = make_problem(group, inputs, output, max_degree=check_degree(degree))
@@ -267,6 +281,45 @@ def verify(
         resume=resume,
         max_block_bytes=max_block_bytes,
     )
+
+
+def _identical(inputs) -> bool:
+    """Whether ``inputs`` is a specification string with ``N*`` particles (malformed ones are
+    left to :func:`make_problem`)."""
+    from .particles import parse_spec
+
+    if not isinstance(inputs, str):
+        return False
+    try:
+        return bool(parse_spec(inputs).identical)
+    except InvariantsError:
+        return False
+
+
+def _verify_identical(
+    group, inputs, output, degree, seed, progress, cross_check, executor, jobs, scheduler,
+    checkpoint, resume,
+):  # fmt: skip
+    """:func:`invariants.symmetric_verify.verify_symmetric`, refusing what it does not do."""
+    from .symmetric_verify import verify_symmetric
+
+    refused = {
+        "checkpoint (certificates)": checkpoint is not None,
+        "resume": resume is not None,
+        "scheduler": scheduler is not None,
+        "jobs other than 1": jobs not in (None, 1),
+        f"executor {executor!r}": executor not in ("auto", "serial"),
+    }
+    for name, bad in refused.items():
+        if bad:
+            raise InvariantsError(
+                f"{name} is not available with identical particles (N*…) yet; they are "
+                "verified in this process (report.certificate() gives a certificate)"
+            )
+    if not isinstance(cross_check, bool):
+        raise InvariantsError(f"cross_check must be True or False, got {cross_check!r}")
+    # cross_check: the second count (traces on the plain basis) is always made and compared
+    return verify_symmetric(group, inputs, output, degree, seed=seed, progress=progress)
 
 
 def _tensor_inputs(inputs) -> bool:

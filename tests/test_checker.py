@@ -771,7 +771,7 @@ def test_variables_must_match_inputs() -> None:
         (lambda c: c.update(group="Q(3)"), "unknown group name 'Q(3)'; accepted forms: O(d)"),
         (lambda c: c.update(output="tensor"), "invalid value 'tensor' of key 'output'"),
         (lambda c: c.update(format="other"), "invalid value of key 'format'"),
-        (lambda c: c.update(version=3), "unsupported version 3"),
+        (lambda c: c.update(version=4), "unsupported version 4"),
         (lambda c: c["generators"][0].update(kind="cross"), "of key 'generators[0].kind'"),
         (lambda c: c.update(degree=-1), "invalid value -1 of key 'degree'"),
         (lambda c: c.update(antisymmetric=[0]), "wrong type of key 'antisymmetric'"),
