@@ -161,8 +161,11 @@ def _no_work(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("the work ran although the output cannot be written")
 
-    for module in ("verify", "basis"):  # the package's attributes of these names are functions
-        monkeypatch.setattr(importlib.import_module(f"invariants.{module}"), module, fail)
+    # import every module first: invariants.basis binds `verify` at import, and must not bind
+    # the stand-in (a later test would then fail depending on the order the tests ran in)
+    modules = {name: importlib.import_module(f"invariants.{name}") for name in ("verify", "basis")}
+    for name, module in modules.items():  # the package's attributes of these names are functions
+        monkeypatch.setattr(module, name, fail)
 
 
 KINDS = ["missing folder", "a directory", "under a file"]
