@@ -256,9 +256,11 @@ class SymmetricBasis(Basis):
 
 
 def _representatives(report, spec, centre=()) -> tuple[list[BasisTerm], list[Orbit]]:
-    """PRIVATE STAND-IN for the sn-verify basis: one term per orbit of the plain basis of the
-    expanded problem, non-vanishing orbits only (the Reynolds operator maps a spanning set onto a
-    spanning set of the symmetric part). sn-verify's ``basis(...)`` for N* specs replaces it."""
+    """One term per orbit of the plain basis of the expanded problem, non-vanishing orbits only:
+    the Reynolds operator maps a spanning set onto a spanning set of the symmetric part, so these
+    span it; :func:`invariants.symmetric_positions.independent_orbit_sums` then keeps an
+    independent subset of the right size (relations of the plain generators can make distinct
+    orbit sums dependent)."""
     from .basis import basis
 
     plain = basis(report.problem.group, spec.inputs, report.problem.output, report.degree)
