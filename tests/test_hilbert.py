@@ -484,3 +484,16 @@ def test_tensor_inputs_on_a_torus_of_rank_two_are_refused():
         hilbert_series("O(1,3)", "F:skew; p:vector")
     # vectors alone still work in any dimension
     assert hilbert_series("O(1,3)", "p,q:vector").coefficients(3) == [1, 0, 3]
+
+
+def test_four_identical_atoms_give_the_permutationally_invariant_polynomial_series():
+    # Four points in 3D: the six squared distances are algebraically independent, so the
+    # E(3) × S_4 invariants are the S_4-invariant polynomials in them. The molecular PIP
+    # literature (Braams & Bowman 2009, the A4 molecule) gives, in the distance degree x = t²,
+    # primaries of degrees 1, 2, 2, 3, 3, 4 and secondaries 1 + x³ + x⁴ + x⁵ + x⁶ + x⁹.
+    x = sympy.Symbol("x")
+    published = (1 + x**3 + x**4 + x**5 + x**6 + x**9) / (
+        (1 - x) * (1 - x**2) ** 2 * (1 - x**3) ** 2 * (1 - x**4)
+    )
+    ours = hilbert_series("E(3)", "4*x:position").expression(t).subs(t, sympy.sqrt(x))
+    assert sympy.cancel(ours - published) == 0
