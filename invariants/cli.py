@@ -111,7 +111,11 @@ def _parser() -> argparse.ArgumentParser:
     hil = sub.add_parser("hilbert", help="the Hilbert series in closed form (exact)")
     hil.add_argument("group", help="e.g. 'SO(3)'")
     hil.add_argument("inputs", help="e.g. 'p,q,r,s:vector'")
-    hil.add_argument("--output", default="scalar", choices=OUTPUT_TYPES)
+    hil.add_argument(
+        "--output",
+        default="scalar",
+        help="scalar (the default), vector, sym, skew, dev, matrix, tensor(FORMULA), …",
+    )
     hil.add_argument(
         "--identical",
         action="append",

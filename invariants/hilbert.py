@@ -102,7 +102,7 @@ import sympy
 from .counting import _eigenvalues, _rank, _weyl_denominator
 from .errors import InvariantsError, check_integer
 from .groups import Group, parse_group
-from .inputs import Input, parse_inputs, parse_output
+from .inputs import OUTPUT_TYPES, Input, parse_inputs
 from .particles import parse_spec
 from .spaces import BASIC_TYPES, field_type
 
@@ -282,7 +282,7 @@ def molien_series(
         if not types:
             raise InvariantsError(f"a particle needs at least one field type, got {item!r}")
         blocks.append((n, tuple(_check_type(t) for t in types)))
-    output = parse_output(output)
+    output = _parse_output(output)
     names = [f"t_{i + 1}" for i in range(sum(len(f) for _, f in blocks))]
     positions = [(b, i) for b, (_, f) in enumerate(blocks) for i, t in enumerate(f)]
     positions = [(b, i) for b, i in positions if field_type(blocks[b][1][i]).translates]
@@ -329,7 +329,7 @@ def hilbert_series(
     """
     g = parse_group(group)
     ins = parse_inputs(inputs)
-    output = parse_output(output)
+    output = _parse_output(output)
     if isinstance(inputs, str):  # N*p:vector, N*(m:scalar; x:vector)
         identical = [*_as_list(identical, "identical"), *parse_spec(inputs).classes()]
     classes = _parse_identical(identical, ins)
@@ -355,6 +355,21 @@ def hilbert_series(
 
 
 # --- turning inputs into blocks ----------------------------------------------------------------
+
+
+def _parse_output(output) -> str:
+    """An output type: those of :data:`invariants.inputs.OUTPUT_TYPES`, ``dev``, and any tensor
+    type (``tensor(ijk=jik)``, ``pseudosym``)."""
+    if isinstance(output, str) and output != "position":
+        try:
+            field_type(output)
+            return output
+        except InvariantsError:
+            pass
+    raise InvariantsError(
+        f"unknown output type {output!r}; accepted: {', '.join(OUTPUT_TYPES)}, dev, "
+        "tensor(FORMULA) such as tensor(ijk=jik), and pseudo-tensors"
+    )
 
 
 def _as_list(items, what: str) -> list:
@@ -531,28 +546,12 @@ def _class_size(lam: tuple[int, ...]) -> int:
 
 
 def _output_character(d: int, component: str, output: str) -> dict[tuple[int, ...], int]:
-    """``χ_W`` on the torus of the component, as a Laurent polynomial ``{exponent: coeff}``."""
-    q = _rank(d, component)
-    zero = (0,) * q
-    if output == "scalar":
-        return {zero: 1}
-    base = {"pseudoscalar": "pseudoscalar", "pseudovector": "pseudovector"}.get(output, "vector")
-    eig = _eigenvalues(d, component, base)
+    """``χ_W`` on the torus of the component, as a Laurent polynomial ``{exponent: coeff}``: the
+    sum of the output type's eigenvalues (:func:`invariants.spaces.field_type`; ``sym`` is
+    ``h_2``, ``skew`` is ``e_2``, ``matrix`` is ``e_1²``, ``dev`` drops the trace)."""
     chi: dict[tuple[int, ...], int] = {}
-
-    def add(w, c):
-        chi[w] = chi.get(w, 0) + c
-
-    if output in ("pseudoscalar", "vector", "pseudovector"):
-        for s, w in eig:
-            add(w, s)
-    elif output in ("sym", "matrix"):  # h_2 and e_1²
-        for (a, (s, w)), (b, (s2, w2)) in itertools.product(enumerate(eig), repeat=2):
-            if output == "matrix" or a <= b:
-                add(tuple(x + y for x, y in zip(w, w2)), s * s2)
-    else:  # skew: e_2
-        for (s, w), (s2, w2) in itertools.combinations(eig, 2):
-            add(tuple(x + y for x, y in zip(w, w2)), s * s2)
+    for s, w in _eigenvalues(d, component, field_type(output)):
+        chi[w] = chi.get(w, 0) + s
     return {w: c for w, c in chi.items() if c}
 
 
@@ -811,9 +810,9 @@ def _nonnegative_cover(A: flint.fmpz_poly, req: dict[int, int]) -> tuple[int, ..
 
     Degrees are chosen in increasing order. Factors ``1 − t^d`` chosen later have ``d ≥ D``, so
     the numerator's coefficients below the next degree ``D`` are final: a negative one prunes
-    the branch, and ``m`` factors of degree ``D`` lower the coefficient of ``t^D`` by ``m``, so
-    at most that coefficient many can be taken. The orders ``n`` still to be covered ``r_n``
-    times bound the remaining degrees from below.
+    the branch, and ``m`` factors of degree ``D`` lower the coefficient of ``t^D`` by ``m`` times
+    the constant term, so at most their quotient many can be taken. The orders ``n`` still to be
+    covered ``r_n`` times bound the remaining degrees from below.
     """
     K = max(req.values(), default=0)
     if K == 0:
@@ -884,7 +883,9 @@ def _nonnegative_cover(A: flint.fmpz_poly, req: dict[int, int]) -> tuple[int, ..
         if best[0] is not None and f > best[0][0]:
             return
         top = len(S)
-        most = min(slots, S[D]) if top > D else slots
+        # m factors of degree D lower the coefficient of t^D by m·S[0] (a module's series may
+        # start at t^1: S[0] = 0, and then it is no bound)
+        most = min(slots, S[D] // S[0]) if top > D and S[0] > 0 else slots
         if best[0] is not None:  # coefficients above the best total are never looked at
             S = S[: best[0][0] + 1]
         states = [S]

@@ -338,7 +338,8 @@ def test_ctrl_c_on_the_cli_stops_the_workers_and_keeps_the_blocks(tmp_path, sig)
         import invariants.verify
         from invariants.cli import main
         sys.modules["invariants.verify"].CHECKPOINT_SECONDS = 0.0
-        sys.exit(main(["verify", "SO(3)", "a,b,c,e:vector", "--degree", "18", "--jobs", "2",
+        # degree 22 (10 s): at degree 18 (2 s) the run could finish before the signal arrived
+        sys.exit(main(["verify", "SO(3)", "a,b,c,e:vector", "--degree", "22", "--jobs", "2",
                        "--certificate", {str(path)!r}]))
         """
     )
