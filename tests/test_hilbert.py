@@ -515,3 +515,11 @@ def test_tensor_outputs_match_the_dimensions_of_the_minimal_sets(group, inputs, 
     r = minimal_generators(group, inputs, 5, output=output)
     per_degree = [row["dimension"] for row in r.degrees()]
     assert hilbert_series(group, inputs, output=output).coefficients(6) == per_degree
+
+
+def test_module_series_starting_at_t_get_the_least_denominator():
+    # dev-valued functions of a symmetric A: the free module on dev(A), dev(A²) over
+    # R = C[tr A, tr A², tr A³]: (t + t²)/((1-t)(1-t²)(1-t³)) = t/((1-t)²(1-t³)) reduced
+    h = hilbert_series("O(3)", "A:sym", output="dev")
+    assert str(h) == "t/((1 - t)^2 (1 - t^3))"
+    assert h.coefficients(6) == [0, 1, 2, 3, 5, 7]
