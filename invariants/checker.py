@@ -1623,6 +1623,12 @@ def _evaluate(
     raw = [[c % p for c in data["points"][i]] for i in used]
     width = _coordinate_offsets(data["variables"], group.d)[-1]
     points = np.array(raw, dtype=dtype).reshape(len(raw), width)
+    return _values_and_swapped(data, group, points)
+
+
+def _values_and_swapped(data: dict, group: Group, points: np.ndarray) -> tuple:
+    """Generator values at ``points`` and, for a skew output, at the points with the two
+    dummies swapped (``None`` otherwise)."""
     values = generator_values(data, data["generators"], group, points)
     if data["antisymmetric"] is None:
         return values, None
@@ -2020,16 +2026,7 @@ class _Evaluator:
         self.points = np.array(raw, dtype=dtype).reshape(len(raw), width)
 
     def _values(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        data, group = self.data, self.group
-        values = generator_values(data, data["generators"], group, points)
-        if data["antisymmetric"] is None:
-            return values, None
-        offsets = _coordinate_offsets(data["variables"], group.d)
-        a, b = data["antisymmetric"]
-        swapped = points.copy()
-        swapped[:, offsets[a] : offsets[a + 1]] = points[:, offsets[b] : offsets[b + 1]]
-        swapped[:, offsets[b] : offsets[b + 1]] = points[:, offsets[a] : offsets[a + 1]]
-        return values, generator_values(data, data["generators"], group, swapped)
+        return _values_and_swapped(self.data, self.group, points)
 
     def matrix(self, exps: np.ndarray, rows: list[int], perm: dict[int, int]) -> np.ndarray:
         """Values of the monomials (antisymmetrized for skew) at σ(points[rows])."""

@@ -76,7 +76,6 @@ import numpy as np
 
 from .errors import CountMismatchError, InvariantsError
 from .groups import Group
-from .inputs import Input
 from .modular import PRIME, rank_and_pivots
 from .problem import Problem, check_degree, make_problem
 from .schedule import MARGIN
@@ -88,6 +87,7 @@ from .spanning import (
     swapped_points,
     variable_slices,
 )
+from .verify import ProblemView
 
 __all__ = ["SymmetricDegree", "SymmetricReport", "SymmetricSector", "verify_symmetric"]
 
@@ -163,7 +163,7 @@ class SymmetricDegree:
 
 
 @dataclass(frozen=True)
-class SymmetricReport:
+class SymmetricReport(ProblemView):
     """Result of :func:`verify_symmetric`: one row per total degree, and the sectors.
 
     >>> r = verify_symmetric("SO(2)", "2*p:vector", degree=2)
@@ -184,18 +184,6 @@ class SymmetricReport:
     seed: int
     points: np.ndarray = field(repr=False)
     prime: int = PRIME
-
-    @property
-    def group(self) -> Group:
-        return self.problem.group
-
-    @property
-    def inputs(self) -> tuple[Input, ...]:
-        return self.problem.inputs
-
-    @property
-    def output(self) -> str:
-        return self.problem.output
 
     @property
     def complete(self) -> bool:

@@ -116,8 +116,26 @@ class CanonicalBlock:
     det: int
 
 
+class ProblemView:
+    """``group``, ``inputs`` and ``output`` of a report's ``problem``."""
+
+    problem: Problem
+
+    @property
+    def group(self) -> Group:
+        return self.problem.group
+
+    @property
+    def inputs(self) -> tuple[Input, ...]:
+        return self.problem.inputs
+
+    @property
+    def output(self) -> str:
+        return self.problem.output
+
+
 @dataclass(frozen=True)
-class VerificationReport:
+class VerificationReport(ProblemView):
     """Result of :func:`verify`: tables per degree and multidegree, relations, certificate.
 
     >>> r = verify("O(2)", "a,b,c:vector", degree=6)
@@ -134,18 +152,6 @@ class VerificationReport:
     canonical: tuple[CanonicalBlock, ...] = field(repr=False)
     points: np.ndarray = field(repr=False)
     prime: int = PRIME
-
-    @property
-    def group(self) -> Group:
-        return self.problem.group
-
-    @property
-    def inputs(self) -> tuple[Input, ...]:
-        return self.problem.inputs
-
-    @property
-    def output(self) -> str:
-        return self.problem.output
 
     @property
     def complete(self) -> bool:
