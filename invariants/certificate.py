@@ -20,7 +20,6 @@ VERSION = 1
 def make_certificate(report) -> dict:
     """Everything needed to re-check ``report`` without trusting this package."""
     problem = report.problem
-    group = problem.group
     used = max((max(b.rows) for b in report.canonical if b.rows), default=-1) + 1
     generators = []
     for g in problem.generators:
@@ -40,25 +39,33 @@ def make_certificate(report) -> dict:
             }
         )
     return {
+        **problem_record(problem, report.degree, VERSION),
+        "prime": report.prime,
+        "points": report.points[:used].tolist(),
+        "generators": generators,
+        "blocks": blocks,
+        "complete": report.complete,
+    }
+
+
+def problem_record(problem, degree: int, version: int) -> dict:
+    """The fields of a certificate that describe the problem (group, inputs, variables)."""
+    group = problem.group
+    return {
         "format": FORMAT,
-        "version": VERSION,
+        "version": version,
         "group": group.name,
         "d": group.d,
         "metric": list(group.metric),
         "inputs": [{"name": i.name, "type": i.type} for i in problem.inputs],
         "output": problem.output,
-        "degree": report.degree,
+        "degree": degree,
         "variables": [
             {"name": v.name, "type": v.type, "role": v.role, "degree": v.degree}
             for v in problem.variables
         ],
         "antisymmetric": list(problem.antisymmetric) if problem.antisymmetric else None,
         "symmetries": [list(c) for c in problem.symmetries],
-        "prime": report.prime,
-        "points": report.points[:used].tolist(),
-        "generators": generators,
-        "blocks": blocks,
-        "complete": report.complete,
     }
 
 

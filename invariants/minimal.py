@@ -201,13 +201,7 @@ def minimal_generators(
     inputs_only = len(names) - (dummy is not None)
     epsilon = G.d if G.family == "SO" and G.d <= MAX_EPSILON_DIMENSION else None
     contractions = connected_contractions(types, degree + (dummy is not None), epsilon)
-    blocks = [
-        b + ((e,) if dummy else ())
-        for total in range(0 if dummy else 1, degree + 1)
-        for e in ((0, 1) if dummy else (0,))
-        for b in _compositions(total, inputs_only)
-        if any(b) or e
-    ]
+    blocks = _blocks(degree, inputs_only, dummy is not None)
     dims = {
         beta: character_dimension(G.family, G.d, [types[n] for n in names], beta) for beta in blocks
     }
@@ -498,13 +492,7 @@ def _matching_generators(
     contractions = tensor_contractions(types, degree + (dummy is not None), epsilon)
     if dummy is not None:
         contractions = [c for c in contractions if c.factors.count(dummy) <= 1]
-    blocks = [
-        b + ((e,) if dummy else ())
-        for total in range(0 if dummy else 1, degree + 1)
-        for e in ((0, 1) if dummy else (0,))
-        for b in _compositions(total, inputs_only)
-        if any(b) or e
-    ]
+    blocks = _blocks(degree, inputs_only, dummy is not None)
     dims = {b: character_dimension(G.family, G.d, list(types.values()), b) for b in blocks}
     points = _tensor_points(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
     ops = _mod_p_ops(len(next(iter(points.values())))).bind(G.metric)
@@ -700,6 +688,18 @@ def _type(name: str, t):
             "vectors and rank-2 tensors (sym, skew, dev, matrix) so far"
         )
     return tensor
+
+
+def _blocks(degree: int, inputs: int, dummy: bool) -> list[tuple[int, ...]]:
+    """The multidegrees of the selection, by total degree: over the inputs, and with a dummy
+    one more entry, its degree 0 (the ring) or 1 (the module)."""
+    return [
+        b + ((e,) if dummy else ())
+        for total in range(0 if dummy else 1, degree + 1)
+        for e in ((0, 1) if dummy else (0,))
+        for b in _compositions(total, inputs)
+        if any(b) or e
+    ]
 
 
 def _compositions(total: int, parts: int):

@@ -231,7 +231,7 @@ class SymmetricReport(ProblemView):
 
 def _certificate(report: SymmetricReport) -> dict:
     """The plain header (problem, generators, points) and one record per sector."""
-    from .certificate import FORMAT
+    from .certificate import problem_record
     from .modular import det_mod_flint
 
     problem, p = report.problem, report.prime
@@ -273,20 +273,7 @@ def _certificate(report: SymmetricReport) -> dict:
         )
     used = max([max(r["plain_rows"] + r["rows"], default=-1) for r in records], default=-1) + 1
     return {
-        "format": FORMAT,
-        "version": 3,
-        "group": problem.group.name,
-        "d": problem.group.d,
-        "metric": list(problem.group.metric),
-        "inputs": [{"name": i.name, "type": i.type} for i in problem.inputs],
-        "output": problem.output,
-        "degree": report.degree,
-        "variables": [
-            {"name": v.name, "type": v.type, "role": v.role, "degree": v.degree}
-            for v in problem.variables
-        ],
-        "antisymmetric": list(problem.antisymmetric) if problem.antisymmetric else None,
-        "symmetries": [list(c) for c in problem.symmetries],
+        **problem_record(problem, report.degree, 3),
         "prime": p,
         "points": points[:used].tolist(),
         "generators": [
