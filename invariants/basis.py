@@ -22,6 +22,7 @@ import sympy
 
 from .blocks import multidegree_table, permutation_to
 from .groups import Group
+from .inputs import OUTPUT_TYPES
 from .names import term_name
 from .problem import Problem
 from .verify import VerificationReport, _tensor_inputs, verify
@@ -161,6 +162,8 @@ def basis(
                 "pass features=() (the contractions include the norms as v·v)"
             )
         return tensor_basis(group, inputs, output, degree, seed=seed)
+    if isinstance(output, str) and output not in OUTPUT_TYPES:
+        _refuse_tensor_output(output)
     if features:
         inputs, _ = extend_inputs(group, inputs, features)
     report = verify(group, inputs, output, degree, seed=seed)
@@ -183,6 +186,19 @@ def basis(
             name = str(term_name(problem, m))
             terms.append(BasisTerm(tuple(dense), over_inputs, name, m))
     return Basis(report, tuple(terms), features)
+
+
+def _refuse_tensor_output(output: str) -> None:
+    """A tensor output of vector inputs: not built as a basis yet (a clear error)."""
+    from .errors import InvariantsError
+    from .spaces import field_type
+
+    field_type(output)  # an unknown type says so itself
+    raise InvariantsError(
+        f"a basis with output {output!r} needs a tensor input (the vector path builds the "
+        "outputs scalar, pseudoscalar, vector, pseudovector, sym, skew, matrix); "
+        "minimal_generators(..., output=...) gives the generators of its module"
+    )
 
 
 def _factors(exponents: np.ndarray) -> tuple[tuple[int, int], ...]:

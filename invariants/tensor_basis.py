@@ -38,12 +38,11 @@ import numpy as np
 import sympy
 
 from .basis import Basis
-from .contractions import Ops
+from .contractions import Contraction, EpsilonContraction, Ops
 from .counting import character_dimension
 from .errors import InvariantsError, check_integer
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs
-from .kernels import _tensor_shape
 from .minimal import (
     _TENSOR_PATH_OUTPUTS,
     MARGIN,
@@ -52,6 +51,7 @@ from .minimal import (
     _exponents,
     _mod_p_ops,
     _needs_matchings,
+    _output_type,
     _points,
     _product,
     _rank,
@@ -63,7 +63,7 @@ from .minimal import (
 from .modular import PRIME
 from .names import monomial
 from .particles import refuse_identical
-from .spaces import TensorType, parse_tensor_type
+from .spaces import TensorType
 
 __all__ = ["TensorBasis", "TensorKernel", "TensorTerm", "numpy_ops", "tensor_basis"]
 
@@ -204,12 +204,9 @@ def tensor_basis(
     refuse_identical(inputs, "basis")
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
     matchings = _needs_matchings(G, parsed)
-    if output != "scalar" and (matchings or output not in _TENSOR_PATH_OUTPUTS):
-        raise InvariantsError(
-            f"a basis with output {output!r} for these inputs (rank ≥ 3, pseudo-tensors, or an "
-            f"output other than {', '.join(_TENSOR_PATH_OUTPUTS)}) is not available yet; "
-            "minimal_generators(..., output=...) gives the generators of the module"
-        )
+    # seeds through the contractions of index slots: inputs of rank ≥ 3, pseudo-tensors, or an
+    # output the rank-2 words do not reach (pseudovector, tensor(FORMULA), pseudo-tensors)
+    slots = matchings or (output != "scalar" and output not in _TENSOR_PATH_OUTPUTS)
     ring = minimal_generators(G, parsed, degree, seed=seed)
     module = None
     if output != "scalar":
@@ -226,7 +223,7 @@ def tensor_basis(
     dummy = None
     if module is not None:
         dummy = dummy_name(types)
-        types[dummy] = "vector" if output == "vector" else parse_tensor_type(output)
+        types[dummy] = _output_type(output)
     blocks = [b for t in range(degree + 1) for b in _compositions(t, len(names))]
     if module is None:
         dims = {b: character_dimension(G.family, G.d, list(types.values()), b) for b in blocks}
@@ -234,8 +231,11 @@ def tensor_basis(
         dims = {
             b: character_dimension(G.family, G.d, list(types.values()), b + (1,)) for b in blocks
         }
-    draw = _tensor_points if matchings else _points
-    points = draw(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
+    if slots:  # vectors as d × 1 columns, which both kinds of contraction take
+        points = _tensor_points(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
+        points = {k: v[..., None] if v.ndim == 2 else v for k, v in points.items()}
+    else:
+        points = _points(G, types, 2 * max(dims.values(), default=0) + MARGIN, seed)
     n = len(next(iter(points.values())))
     ops = _mod_p_ops(n).bind(G.metric)
     ring_values = [_source_values(g.source, points, ops) for g in ring.generators]
@@ -418,7 +418,7 @@ class TensorKernel:
             a = np.broadcast_to(a, batch + tail).reshape((n,) + tail)
             flat[name] = a[..., None] if rank == 1 and not self._matchings else a
         out = self._evaluate(flat, n)
-        shape = _tensor_shape(self.basis.output, d)
+        shape = _shape(self.basis.output, d)
         return out.reshape(batch + (len(self),) + shape).astype(self.dtype, copy=False)
 
     def _evaluate(self, values: dict, n: int) -> np.ndarray:
@@ -440,7 +440,7 @@ class TensorKernel:
                 monomials[factors] = scalar(smaller) * ring[k]
             return monomials[factors]
 
-        shape = _tensor_shape(B.output, self.group.d)
+        shape = _shape(B.output, self.group.d)
         out = np.empty((len(B.terms), n) + shape)  # term-major: contiguous writes
         for j, t in enumerate(B.terms):
             m = scalar(t.factors)
@@ -450,6 +450,9 @@ class TensorKernel:
                 np.multiply(m.reshape((n,) + (1,) * len(shape)), seeds[t.seed], out=out[j])
         return np.moveaxis(out, 0, 1)
 
+    def _slot_seed(self, c, values: dict, n: int, dummy: str) -> np.ndarray:
+        return _slot_seed_value(c, values, n, dummy, self.basis.output, self.group.metric)
+
     def _seed(self, c, values: dict, n: int) -> np.ndarray:
         """``f = η (∂c/∂D) η`` (``η ∂c/∂u`` for a vector), projected as the output requires:
         ``c`` is linear in the dummy, so ``∂c/∂D_ij = c(D = E_ij)``, all ``E_ij`` at once on a
@@ -457,6 +460,8 @@ class TensorKernel:
         d, output = self.group.d, self.basis.output
         eta = np.array(self.group.metric, dtype=np.float64)
         dummy = dummy_name(self._types)
+        if isinstance(c, tuple) or not isinstance(c, (Contraction, EpsilonContraction)):
+            return self._slot_seed(c, values, n, dummy)
         if output == "vector":
             units = np.eye(d)[:, None, :, None]  # (d, 1, d, 1): e_i against the batch
         else:
@@ -473,6 +478,34 @@ class TensorKernel:
             trace = np.einsum("nii,i->n", f, eta)
             f = f - trace[:, None, None] / d * np.diag(1 / eta)
         return f
+
+
+def _slot_seed_value(c, values: dict, n: int, dummy: str, output: str, metric) -> np.ndarray:
+    """The seed ``f`` of a contraction of index slots (or of a product of an odd scalar one and
+    one linear in the dummy): its ``einsum`` plans (:func:`invariants.tensor_export.einsum_plan`),
+    projected onto the output's index symmetry, ``η``-traceless for ``dev``."""
+    from .tensor_export import _plan_of, evaluate_plans
+
+    d = len(metric)
+    arrays = {k: v[..., 0] if v.ndim == 3 and v.shape[-1] == 1 else v for k, v in values.items()}
+    f = evaluate_plans(_plan_of(c, dummy), arrays, metric)
+    kind = _output_type(output)
+    rank = 1 if isinstance(kind, str) else kind.rank
+    f = np.broadcast_to(f, (n,) + (d,) * rank)
+    if not isinstance(kind, str):
+        f = sum(
+            s * np.transpose(f, (0,) + tuple(1 + a for a in p)) for p, s in kind.symmetry.elements
+        ) / len(kind.symmetry.elements)
+        if kind.traceless:
+            eta = np.array(metric, dtype=np.float64)
+            f = f - np.einsum("nii,i->n", f, eta)[:, None, None] * np.diag(1 / eta) / d
+    return f
+
+
+def _shape(output: str, d: int) -> tuple[int, ...]:
+    """The shape of one value of the output: ``()``, ``(d,)``, ``(d, d)``, ``(d, d, d)``, …"""
+    kind = _output_type(output)
+    return () if kind is None else (d,) * (1 if isinstance(kind, str) else kind.rank)
 
 
 def _project(name: str, a: np.ndarray, t: TensorType, metric) -> np.ndarray:

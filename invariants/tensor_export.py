@@ -38,9 +38,9 @@ import numpy as np
 
 from .contractions import Contraction, EpsilonContraction
 from .errors import InvariantsError
-from .matchings import EPSILON, TensorContraction, _slots
+from .matchings import EPSILON, TensorContraction, _slots, levi_civita
 
-__all__ = ["einsum_plan", "export_tensor", "network"]
+__all__ = ["einsum_plan", "evaluate_plans", "export_tensor", "network"]
 
 _LETTERS = string.ascii_letters
 
@@ -153,6 +153,23 @@ def _plan_of(source, dummy=None) -> list:
         has = dummy is not None and dummy in _names(x)
         subs, ops = einsum_plan(x, dummy if has else None)
         out.append([subs, list(ops)])
+    return out
+
+
+def evaluate_plans(plans: list, arrays: dict, metric) -> np.ndarray:
+    """The value of :func:`_plan_of`'s plans on batched float arrays (vectors ``(..., d)``):
+    ``np.einsum`` of each, multiplied (a scalar factor broadcast over a seed's free axes)."""
+    d = len(metric)
+    constants = {"η": np.array(metric, dtype=float), "δ": np.eye(d), "ε": levi_civita(d)}
+    out = None
+    for subs, ops in plans:
+        v = np.einsum(subs, *[arrays[o] if o in arrays else constants[o] for o in ops])
+        if out is None:
+            out = v
+        elif np.ndim(v) > np.ndim(out):
+            out = out.reshape(np.shape(out) + (1,) * (np.ndim(v) - np.ndim(out))) * v
+        else:
+            out = out * v.reshape(np.shape(v) + (1,) * (np.ndim(out) - np.ndim(v)))
     return out
 
 
@@ -285,7 +302,12 @@ def _value(plans, arrays):
     out = None
     for subs, ops in plans:
         v = np.einsum(subs, *[arrays[o] if o in arrays else _CONSTANTS[o] for o in ops])
-        out = v if out is None else (out[..., None] * v if np.ndim(v) > np.ndim(out) else out * v)
+        if out is None:
+            out = v
+        elif np.ndim(v) > np.ndim(out):  # a scalar factor times a seed: over its free axes
+            out = out.reshape(np.shape(out) + (1,) * (np.ndim(v) - np.ndim(out))) * v
+        else:
+            out = out * v.reshape(np.shape(v) + (1,) * (np.ndim(out) - np.ndim(v)))
     return out
 
 

@@ -30,6 +30,14 @@ CASES = [
     ("SO(3)", "W:skew; v:vector", "vector", 3),
     ("SO(1,3)", "F:skew", "scalar", 4),
     ("O(1,3)", "D:dev; p:vector", "vector", 3),
+    # seeds through the contractions of index slots: outputs and inputs the words do not reach
+    ("O(3)", "A:sym; v:vector", "pseudovector", 5),
+    ("SO(3)", "A:sym; v:vector", "pseudovector", 3),
+    ("O(3)", "C:tensor(ijk=jik=ikj)", "vector", 3),
+    ("O(3)", "C:tensor(ijk=jik=ikj); v:vector", "sym", 2),
+    ("O(3)", "A:sym; v:vector", "tensor(ijk=jik)", 3),
+    ("O(3)", "A:pseudosym; v:vector", "dev", 3),
+    ("O(1,3)", "C:tensor(ijk=-ikj); p:vector", "vector", 2),
 ]
 
 _CACHE: dict = {}
@@ -136,3 +144,20 @@ def test_exported_module_refuses_bad_input():
     with pytest.raises(error, match="missing"):
         ev(A=A)
     assert issubclass(error, ValueError)
+
+
+def test_fit_recovers_a_planted_axial_vector_law():
+    # y = 2 v × Av − A²(Av × v)-like terms: two of the basis's seeds, recovered exactly
+    B, _ = _module(("O(3)", "A:sym; v:vector", "pseudovector", 5))
+    rng = np.random.default_rng(7)
+    train, test = _random(B, rng, 80), _random(B, rng, 20)
+    K = B.lambdify()
+
+    def law(x):
+        values = K(x)
+        return 2 * values[:, 0] - values[:, 2]
+
+    model = inv.fit(B, train, law(train))
+    truth = law(test)
+    error = np.abs(model.predict(test) - truth).max() / np.abs(truth).max()
+    assert error < 1e-9
