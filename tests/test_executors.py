@@ -334,9 +334,12 @@ def test_ctrl_c_on_the_cli_stops_the_workers_and_keeps_the_blocks(tmp_path, sig)
     path = tmp_path / "ctrl-c.json"
     script = textwrap.dedent(
         f"""
-        import sys
+        import signal, sys
         import invariants.verify
         from invariants.cli import main
+        # a shell without job control starts background jobs with SIGINT ignored, and Python
+        # then keeps it ignored: restore the default, as an interactive terminal has it
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         sys.modules["invariants.verify"].CHECKPOINT_SECONDS = 0.0
         # degree 22 (10 s): at degree 18 (2 s) the run could finish before the signal arrived
         sys.exit(main(["verify", "SO(3)", "a,b,c,e:vector", "--degree", "22", "--jobs", "2",
