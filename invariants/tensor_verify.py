@@ -39,6 +39,8 @@ from .counting import character_dimension
 from .errors import InvariantsError
 from .groups import parse_group
 from .inputs import parse_inputs
+from .matchings import EPSILON, TensorContraction, tensor_contractions
+from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
 from .minimal import (
     _TENSOR_PATH_OUTPUTS,
     MARGIN,
@@ -47,6 +49,7 @@ from .minimal import (
     _exponents,
     _mod_p_ops,
     _needs_matchings,
+    _output_type,
     _product,
     _type,
     select,
@@ -54,7 +57,7 @@ from .minimal import (
 from .modular import PRIME, rank_and_pivots
 from .particles import refuse_identical
 from .problem import check_degree
-from .spaces import parse_tensor_type
+from .spaces import is_pseudo
 from .verify import BlockResult, DegreeResult
 
 __all__ = ["TensorVerificationReport", "verify_tensors"]
@@ -152,8 +155,12 @@ class TensorVerificationReport:
         names = tuple(n for n, _, _ in self.variables)
         types = {n: t for n, t, _ in self.variables}
         dummy = names[-1]
+        from .minimal import _free_index_name
+
         return [
-            _tensor_name(c, dummy, self.output, types, self.metric)
+            _free_index_name(c, dummy)
+            if isinstance(c, TensorContraction)
+            else _tensor_name(c, dummy, self.output, types, self.metric)
             for c in self.generators
             if c.multidegree(names)[-1] == 1
         ]
@@ -255,6 +262,14 @@ def graph_record(c, names: list[str], types: dict) -> dict:
     >>> g["name"], g["args"], g["edges"], g["epsilon"]
     ('tr(ABᵀ)', [0, 1], [[1, 3], [2, 0]], False)
     """
+    if isinstance(c, TensorContraction):  # slots already numbered factor by factor, ε last
+        return {
+            "name": c.name,
+            "kind": "contraction",
+            "args": [names.index(f) for f in c.factors if f != EPSILON],
+            "edges": [[s, t] for s, t in enumerate(c.matching) if s < t],
+            "epsilon": EPSILON in c.factors,
+        }
     args: list[int] = []
     edges: list[list[int]] = []
     slots = [0]
@@ -321,7 +336,7 @@ def graph_record(c, names: list[str], types: dict) -> dict:
 
 def _components(t, d: int) -> list[tuple[int, ...]]:
     """The index tuples of a variable's coordinates (module docstring)."""
-    if t == "vector":
+    if isinstance(t, str):  # vector, pseudovector
         return [(i,) for i in range(d)]
     orbits = t.symmetry.orbits(d)
     if t.traceless:
@@ -332,7 +347,7 @@ def _components(t, d: int) -> list[tuple[int, ...]]:
 def tensor_from_components(t, comps: np.ndarray, metric, p: int) -> np.ndarray:
     """The full arrays ``(n, d, d)`` (vectors: ``(n, d, 1)``) from components ``(n, m)`` mod p."""
     d, n = len(metric), comps.shape[0]
-    if t == "vector":
+    if isinstance(t, str):  # vector, pseudovector
         return comps.reshape(n, d, 1) % p
     X = np.zeros((n,) + (d,) * t.rank, dtype=np.int64)
     for k, idx in enumerate(_components(t, d)):
@@ -364,30 +379,47 @@ def verify_tensors(
     degree = check_degree(degree)
     refuse_identical(inputs, "verify")
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
-    if not isinstance(output, str) or output not in _TENSOR_PATH_OUTPUTS:
+    output_type = _output_type(output)
+    if output == "pseudoscalar":
         raise InvariantsError(
-            f"output {output!r} with tensor inputs: verify takes the outputs "
-            f"{', '.join(_TENSOR_PATH_OUTPUTS)} so far"
+            "output 'pseudoscalar' with tensor inputs: verify takes scalar, vector, "
+            "pseudovector and tensor outputs so far"
         )
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
-    if _needs_matchings(G, parsed):
-        raise InvariantsError(
-            "verify with inputs of rank ≥ 3, pseudo-tensors or SO(d) for d > 5 is not available "
-            "yet (its certificates record rank-2 contractions); `invariants generators ... "
-            "--minimal` proves the same spans block by block for them"
-        )
-    types = {i.name: _type(i.name, i.tensor or i.type) for i in parsed}
+    slots = _needs_matchings(G, parsed) or output not in _TENSOR_PATH_OUTPUTS
+    if slots:  # contractions of index slots (invariants.matchings), any rank
+        types = {i.name: i.tensor if i.tensor is not None else i.type for i in parsed}
+    else:
+        types = {i.name: _type(i.name, i.tensor or i.type) for i in parsed}
     roles = ["input"] * len(types)
     dummy = None
     if output != "scalar":
         dummy = next(n for n in ("D", "D_", "D__", "Φ") if n not in types)
-        types[dummy] = "vector" if output == "vector" else parse_tensor_type(output)
+        types[dummy] = output_type
         roles.append("dummy")
     names = tuple(types)
     k = len(names) - (dummy is not None)
-    epsilon = G.d if G.family == "SO" and G.d <= MAX_EPSILON_DIMENSION else None
-    contractions = connected_contractions(types, degree + (dummy is not None), epsilon)
+    if slots:
+        if G.family == "O" and any(is_pseudo(t) for t in types.values()):
+            raise InvariantsError(
+                f"verify for pseudo-tensors or pseudo outputs under {G.name} is not available "
+                "yet (its generators include products of two pseudoscalar contractions, which "
+                "certificates do not record); `invariants generators ... --minimal` proves the "
+                "same spans block by block"
+            )
+        epsilon = G.d if G.family == "SO" else None
+        if epsilon is not None and epsilon > MAX_DENSE_EPSILON:
+            raise InvariantsError(
+                f"verify for {G.name} with these inputs needs ε with {G.d} slots; at most "
+                f"{MAX_DENSE_EPSILON}"
+            )
+        contractions = tensor_contractions(types, degree + (dummy is not None), epsilon)
+        if dummy is not None:
+            contractions = [c for c in contractions if c.factors.count(dummy) <= 1]
+    else:
+        epsilon = G.d if G.family == "SO" and G.d <= MAX_EPSILON_DIMENSION else None
+        contractions = connected_contractions(types, degree + (dummy is not None), epsilon)
     # the selection needs the ring's blocks too (e = 0); the certificate lists those with the
     # dummy at its degree 1 (every block for a scalar output, the constants included)
     blocks = [
