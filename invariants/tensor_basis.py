@@ -11,11 +11,13 @@ they raise the rank. The rank mod ``p`` is a lower bound on the dimension of the
 (:func:`invariants.counting.character_dimension`) the kept terms are a basis of the block —
 otherwise :func:`tensor_basis` raises.
 
-The kernel evaluates every contraction with float NumPy operations on the batch (the same
-:meth:`~invariants.contractions.Contraction.evaluate` as the mod-``p`` selection, with
-:func:`numpy_ops`), a seed ``f = η (∂c/∂D) η`` by putting the unit tensors ``E_ij`` in the dummy
-slot (``c`` is linear in ``D``), projected onto the output's symmetry as in
-:func:`invariants.minimal._equivariant`, and multiplies by the scalar monomials.
+The kernel evaluates every generator and seed as the ``einsum`` plans of its contraction
+(:func:`invariants.tensor_export.einsum_plan`, which the exported module runs too): a seed
+``f = η (∂c/∂D) η`` is ``c`` with the dummy's slots left free, projected onto the output's
+symmetry as in :func:`invariants.minimal._equivariant`; then products of powers times seeds.
+The selection evaluates the same contractions mod ``p`` with
+:meth:`~invariants.contractions.Contraction.evaluate` — two evaluators, which the tests
+compare.
 
 >>> import numpy as np
 >>> B = tensor_basis("O(3)", "A:sym; v:vector", output="vector", degree=3)
@@ -38,7 +40,7 @@ import numpy as np
 import sympy
 
 from .basis import Basis
-from .contractions import Contraction, EpsilonContraction, Ops
+from .contractions import Ops
 from .counting import character_dimension
 from .errors import InvariantsError, check_integer
 from .groups import Group, parse_group
@@ -369,7 +371,6 @@ class TensorKernel:
         self.group = B.group
         self._matchings = _needs_matchings(self.group, B.data_inputs)
         self._types = _types(self.group, B.data_inputs, self._matchings)
-        self._ops = numpy_ops(self.group.metric)
 
     @property
     def inputs(self) -> tuple[tuple[str, str], ...]:
@@ -416,21 +417,33 @@ class TensorKernel:
             if isinstance(t, TensorType):
                 a = _project(name, a, t, self.group.metric)
             a = np.broadcast_to(a, batch + tail).reshape((n,) + tail)
-            flat[name] = a[..., None] if rank == 1 and not self._matchings else a
+            flat[name] = a
         out = self._evaluate(flat, n)
         shape = _shape(self.basis.output, d)
         return out.reshape(batch + (len(self),) + shape).astype(self.dtype, copy=False)
 
+    @cached_property
+    def _plans(self) -> tuple[list, list]:
+        """The ``einsum`` plans of the ring's generators and of the seeds
+        (:func:`invariants.tensor_export.einsum_plan`), made once."""
+        from .tensor_export import _plan_of
+
+        B = self.basis
+        ring = [_plan_of(g.source) for g in B.ring.generators]
+        if B.module is None:
+            return ring, []
+        dummy = dummy_name(self._types)
+        return ring, [_plan_of(g.source, dummy) for g in B.module.generators]
+
     def _evaluate(self, values: dict, n: int) -> np.ndarray:
-        B, ops = self.basis, self._ops
-        ring = [
-            np.broadcast_to(_source_values(g.source, values, ops), (n,)) for g in B.ring.generators
-        ]
-        seeds = (
-            []
-            if B.module is None
-            else [self._seed(g.source, values, n) for g in B.module.generators]
-        )
+        """Every term at ``n`` samples: each generator and seed one ``einsum`` per contraction
+        (the plans the exported module runs), then products of powers times the seeds."""
+        from .tensor_export import evaluate_plans
+
+        B, metric = self.basis, self.group.metric
+        ring_plans, seed_plans = self._plans
+        ring = [np.broadcast_to(evaluate_plans(p, values, metric), (n,)) for p in ring_plans]
+        seeds = [self._project_seed(evaluate_plans(p, values, metric), n) for p in seed_plans]
         monomials: dict = {(): np.ones(n)}
 
         def scalar(factors):  # a product tree: each monomial one multiply of a smaller one
@@ -450,56 +463,22 @@ class TensorKernel:
                 np.multiply(m.reshape((n,) + (1,) * len(shape)), seeds[t.seed], out=out[j])
         return np.moveaxis(out, 0, 1)
 
-    def _slot_seed(self, c, values: dict, n: int, dummy: str) -> np.ndarray:
-        return _slot_seed_value(c, values, n, dummy, self.basis.output, self.group.metric)
-
-    def _seed(self, c, values: dict, n: int) -> np.ndarray:
-        """``f = η (∂c/∂D) η`` (``η ∂c/∂u`` for a vector), projected as the output requires:
-        ``c`` is linear in the dummy, so ``∂c/∂D_ij = c(D = E_ij)``, all ``E_ij`` at once on a
-        leading axis."""
-        d, output = self.group.d, self.basis.output
-        eta = np.array(self.group.metric, dtype=np.float64)
-        dummy = dummy_name(self._types)
-        if isinstance(c, tuple) or not isinstance(c, (Contraction, EpsilonContraction)):
-            return self._slot_seed(c, values, n, dummy)
-        if output == "vector":
-            units = np.eye(d)[:, None, :, None]  # (d, 1, d, 1): e_i against the batch
-        else:
-            units = np.eye(d * d).reshape(d * d, 1, d, d)
-        grad = np.broadcast_to(c.evaluate({**values, dummy: units}, self._ops), (len(units), n))
-        if output == "vector":
-            return grad.T * eta
-        f = grad.T.reshape(n, d, d) * eta[:, None] * eta[None, :]
-        if output in ("sym", "dev"):
-            f = (f + np.swapaxes(f, 1, 2)) / 2
-        elif output == "skew":
-            f = (f - np.swapaxes(f, 1, 2)) / 2
-        if output == "dev":  # traceless for η: f − (tr(f η)/d) η⁻¹
-            trace = np.einsum("nii,i->n", f, eta)
-            f = f - trace[:, None, None] / d * np.diag(1 / eta)
-        return f
-
-
-def _slot_seed_value(c, values: dict, n: int, dummy: str, output: str, metric) -> np.ndarray:
-    """The seed ``f`` of a contraction of index slots (or of a product of an odd scalar one and
-    one linear in the dummy): its ``einsum`` plans (:func:`invariants.tensor_export.einsum_plan`),
-    projected onto the output's index symmetry, ``η``-traceless for ``dev``."""
-    from .tensor_export import _plan_of, evaluate_plans
-
-    d = len(metric)
-    arrays = {k: v[..., 0] if v.ndim == 3 and v.shape[-1] == 1 else v for k, v in values.items()}
-    f = evaluate_plans(_plan_of(c, dummy), arrays, metric)
-    kind = _output_type(output)
-    rank = 1 if isinstance(kind, str) else kind.rank
-    f = np.broadcast_to(f, (n,) + (d,) * rank)
-    if not isinstance(kind, str):
-        f = sum(
-            s * np.transpose(f, (0,) + tuple(1 + a for a in p)) for p, s in kind.symmetry.elements
-        ) / len(kind.symmetry.elements)
+    def _project_seed(self, f: np.ndarray, n: int) -> np.ndarray:
+        """A seed ``f = η (∂c/∂D) η`` onto the output's index symmetry, ``η``-traceless for
+        ``dev``, broadcast to the batch."""
+        d = self.group.d
+        kind = _output_type(self.basis.output)
+        rank = 1 if isinstance(kind, str) else kind.rank
+        f = np.broadcast_to(f, (n,) + (d,) * rank)
+        if isinstance(kind, str):
+            return f
+        elements = kind.symmetry.elements
+        f = sum(s * np.transpose(f, (0,) + tuple(1 + a for a in p)) for p, s in elements)
+        f = f / len(elements)
         if kind.traceless:
-            eta = np.array(metric, dtype=np.float64)
+            eta = np.array(self.group.metric, dtype=np.float64)
             f = f - np.einsum("nii,i->n", f, eta)[:, None, None] * np.diag(1 / eta) / d
-    return f
+        return f
 
 
 def _shape(output: str, d: int) -> tuple[int, ...]:

@@ -163,7 +163,9 @@ def evaluate_plans(plans: list, arrays: dict, metric) -> np.ndarray:
     constants = {"η": np.array(metric, dtype=float), "δ": np.eye(d), "ε": levi_civita(d)}
     out = None
     for subs, ops in plans:
-        v = np.einsum(subs, *[arrays[o] if o in arrays else constants[o] for o in ops])
+        v = np.einsum(
+            subs, *[arrays[o] if o in arrays else constants[o] for o in ops], optimize=len(ops) > 2
+        )
         if out is None:
             out = v
         elif np.ndim(v) > np.ndim(out):
@@ -301,7 +303,8 @@ def _check(name, x):
 def _value(plans, arrays):
     out = None
     for subs, ops in plans:
-        v = np.einsum(subs, *[arrays[o] if o in arrays else _CONSTANTS[o] for o in ops])
+        operands = [arrays[o] if o in arrays else _CONSTANTS[o] for o in ops]
+        v = np.einsum(subs, *operands, optimize=len(ops) > 2)
         if out is None:
             out = v
         elif np.ndim(v) > np.ndim(out):  # a scalar factor times a seed: over its free axes
