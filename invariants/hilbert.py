@@ -36,8 +36,9 @@ one-variable function for every coordinate,
 one factor per cycle (length ``ℓ_k``) of a vector field (grading variable ``t_k``). On a torus
 of rank one (``d ≤ 3``) the same holds for tensors: their eigenvalues are pairs ``s·z^{±m}`` and
 ``s``, so a cycle of length ``c`` on the pair gives a factor with ``a_k = (s t_k)^c``,
-``ℓ_k = m c``; on a larger torus a tensor's weights (``e_1 + e_2``) couple the coordinates and
-tensor inputs are refused there. As
+``ℓ_k = m c``; on a larger torus a tensor's weights (``e_1 + e_2``) couple the coordinates, and
+the integral is taken by iterated constant terms instead (:mod:`invariants.residues`: partial
+fractions over ``Q(t, z_1, …)``, exact as well; standard grading, distinguishable inputs). As
 ``g(z) = g(1/z)``, ``CT[P · Π_j g(z_j)] = Σ_μ P_μ Π_j c_{|μ_j|}`` with ``c_m = CT_z[z^m g(z)] =
 Σ_i γ_{i+m} γ_i``, where ``1/D(z) = Σ_i γ_i z^i``, ``D(z) = Π_k (1 − a_k z^{ℓ_k})`` (the constant
 term in the ring of power series in ``t``, which is what the per-degree formula means). By
@@ -715,9 +716,69 @@ def _lowest_terms(numer, den: Counter, k: int):
     return numer, +den
 
 
+def _needs_residues(d: int, blocks) -> bool:
+    """Whether a field has torus weights other than ``±e_j`` and ``0`` on a torus of rank ≥ 2
+    (a tensor for ``d ≥ 4``): the factored form does not apply (:mod:`invariants.residues`)."""
+    return _rank(d, "identity") >= 2 and any(
+        field_type(t).rank >= 2 for _, fields in blocks for t, _ in fields
+    )
+
+
+def _residue_series(family: str, d: int, k: int, blocks, removal, output):
+    """The average over the components by iterated constant terms (:mod:`invariants.residues`):
+    for one grading variable and distinguishable inputs."""
+    from .residues import T, molien_weyl
+
+    if k != 1 or removal or any(n != 1 for n, _ in blocks):
+        raise InvariantsError(
+            f"the Hilbert series of tensor inputs in d = {d} (a torus of rank ≥ 2) is computed "
+            "for distinguishable inputs and the standard grading only: drop multigraded=True "
+            "and the identical particles"
+        )
+    total = sympy.Integer(0)
+    for component in _components(family):
+        P = _laurent_multiply(
+            dict(_weyl_denominator(d, component)), _output_character(d, component, output)
+        )
+        eigenvalues = [
+            e for _, fields in blocks for t, _ in fields for e in _eigenvalues(d, component, t)
+        ]
+        total += molien_weyl(P, eigenvalues) if P else 0
+    H = sympy.cancel(total / len(_components(family)))
+    return _as_numerator_and_cyclotomics(H, T)
+
+
+def _as_numerator_and_cyclotomics(H: sympy.Expr, t: sympy.Symbol):
+    """``H = A / Π Φ_n^{e_n}`` as ``(A in _ring(1), {((1,), n): e_n})``; the denominator of a
+    Hilbert series of invariants is a product of cyclotomic polynomials (its poles are roots of
+    unity: the Molien–Weyl average is a sum of terms with denominators Π (1 − t^m))."""
+    numer, denom = sympy.fraction(sympy.cancel(H))
+    A = flint.fmpz_poly([int(c) for c in reversed(sympy.Poly(numer, t).all_coeffs())])
+    B = flint.fmpz_poly([int(c) for c in reversed(sympy.Poly(denom, t).all_coeffs())])
+    den: Counter = Counter()
+    rest = B
+    n = 0
+    while rest.degree() > 0:
+        n += 1
+        if n > 4 * B.degree() ** 2 + 4:
+            raise InvariantsError("internal error: a Hilbert series denominator is not cyclotomic")
+        phi = _cyclotomic(n)
+        while True:
+            quo, rem = divmod(rest, phi)
+            if not rem.is_zero():
+                break
+            rest, den[((1,), n)] = quo, den[((1,), n)] + 1
+    # B = rest · Π Φ_n^e with rest = ±1; A/B = (rest·A)/Π Φ_n^e
+    A = A * int(rest.coeffs()[0])
+    numer_poly = _ring(1).from_dict({(i,): int(c) for i, c in enumerate(A.coeffs()) if c})
+    return _lowest_terms(numer_poly, den, 1)
+
+
 @lru_cache(maxsize=256)
 def _series(family: str, d: int, k: int, blocks, removal, output):
     """The whole average, in lowest terms: ``(numerator, {(β, n): e})``."""
+    if _needs_residues(d, blocks):
+        return _residue_series(family, d, k, blocks, removal, output)
     ring = _ring(k)
     terms = []
     scale = len(_components(family))

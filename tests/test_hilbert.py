@@ -479,11 +479,34 @@ def test_one_symmetric_tensor_has_the_three_principal_invariants():
     assert str(hilbert_series("SO(3)", "A:sym")) == "1/((1 - t) (1 - t^2) (1 - t^3))"
 
 
-def test_tensor_inputs_on_a_torus_of_rank_two_are_refused():
-    with pytest.raises(InvariantsError, match="rank ≤ 1"):
-        hilbert_series("O(1,3)", "F:skew; p:vector")
-    # vectors alone still work in any dimension
+def test_tensor_inputs_on_a_torus_of_rank_two_by_residues():
+    # the Lorentz group on the field strength and a momentum: free on tr F², p·p, tr F⁴, p·F²·p
+    assert str(hilbert_series("O(1,3)", "F:skew; p:vector")) == "1/((1 - t^2)^2 (1 - t^4)^2)"
+    # F·F and F·F̃ for the proper group
+    assert str(hilbert_series("SO(1,3)", "F:skew")) == "1/(1 - t^2)^2"
+    with pytest.raises(InvariantsError, match="standard grading"):
+        hilbert_series("O(1,3)", "F:skew; p:vector", multigraded=True)
+    # vectors alone still take the factored form in any dimension
     assert hilbert_series("O(1,3)", "p,q:vector").coefficients(3) == [1, 0, 3]
+
+
+@pytest.mark.parametrize(
+    "family, d, types, output",
+    [
+        ("SO", 4, ["sym"], "scalar"),
+        ("O", 4, ["skew", "vector"], "scalar"),
+        ("SO", 5, ["skew"], "scalar"),
+        ("O", 4, ["skew"], "vector"),
+        pytest.param("SO", 4, ["sym", "vector"], "scalar", marks=pytest.mark.slow),  # ~50 s
+    ],
+)
+def test_residues_match_character_counts(family, d, types, output):
+    from invariants.spaces import parse_tensor_type
+
+    spec = "; ".join(f"x{i}:{ty}" for i, ty in enumerate(types))
+    resolved = [ty if ty in TYPES else parse_tensor_type(ty) for ty in types]
+    series = hilbert_series(f"{family}({d})", spec, output=output)
+    assert series.coefficients(9) == character_counts(family, d, resolved, output, 8)
 
 
 def test_four_identical_atoms_give_the_permutationally_invariant_polynomial_series():
