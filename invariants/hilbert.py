@@ -38,7 +38,7 @@ of rank one (``d ≤ 3``) the same holds for tensors: their eigenvalues are pair
 ``s``, so a cycle of length ``c`` on the pair gives a factor with ``a_k = (s t_k)^c``,
 ``ℓ_k = m c``; on a larger torus a tensor's weights (``e_1 + e_2``) couple the coordinates, and
 the integral is taken by iterated constant terms instead (:mod:`invariants.residues`: partial
-fractions over ``Q(t, z_1, …)``, exact as well; standard grading, distinguishable inputs). As
+fractions over ``Q(t, z_1, …)``, exact as well; distinguishable inputs). As
 ``g(z) = g(1/z)``, ``CT[P · Π_j g(z_j)] = Σ_μ P_μ Π_j c_{|μ_j|}`` with ``c_m = CT_z[z^m g(z)] =
 Σ_i γ_{i+m} γ_i``, where ``1/D(z) = Σ_i γ_i z^i``, ``D(z) = Π_k (1 − a_k z^{ℓ_k})`` (the constant
 term in the ring of power series in ``t``, which is what the per-degree formula means). By
@@ -725,53 +725,72 @@ def _needs_residues(d: int, blocks) -> bool:
 
 
 def _residue_series(family: str, d: int, k: int, blocks, removal, output):
-    """The average over the components by iterated constant terms (:mod:`invariants.residues`):
-    for one grading variable and distinguishable inputs."""
-    from .residues import T, molien_weyl
+    """The average over the components by iterated constant terms (:mod:`invariants.residues`),
+    for distinguishable inputs, in ``k`` grading variables."""
+    from .residues import molien_weyl
 
-    if k != 1 or removal or any(n != 1 for n, _ in blocks):
+    if removal or any(n != 1 for n, _ in blocks):
         raise InvariantsError(
             f"the Hilbert series of tensor inputs in d = {d} (a torus of rank ≥ 2) is computed "
-            "for distinguishable inputs and the standard grading only: drop multigraded=True "
-            "and the identical particles"
+            "for distinguishable inputs: identical particles with tensors are not supported"
         )
+    ts = sympy.symbols(f"t0:{k}")
     total = sympy.Integer(0)
     for component in _components(family):
         P = _laurent_multiply(
             dict(_weyl_denominator(d, component)), _output_character(d, component, output)
         )
         eigenvalues = [
-            e for _, fields in blocks for t, _ in fields for e in _eigenvalues(d, component, t)
+            (s, w, var)
+            for _, fields in blocks
+            for t, var in fields
+            for s, w in _eigenvalues(d, component, t)
         ]
-        total += molien_weyl(P, eigenvalues) if P else 0
+        total += molien_weyl(P, eigenvalues, ts) if P else 0
     H = sympy.cancel(total / len(_components(family)))
-    return _as_numerator_and_cyclotomics(H, T)
+    return _as_numerator_and_cyclotomics(H, ts)
 
 
-def _as_numerator_and_cyclotomics(H: sympy.Expr, t: sympy.Symbol):
-    """``H = A / Π Φ_n^{e_n}`` as ``(A in _ring(1), {((1,), n): e_n})``; the denominator of a
-    Hilbert series of invariants is a product of cyclotomic polynomials (its poles are roots of
-    unity: the Molien–Weyl average is a sum of terms with denominators Π (1 − t^m))."""
+def _as_numerator_and_cyclotomics(H: sympy.Expr, ts: tuple[sympy.Symbol, ...]):
+    """``H = A / Π Φ_n(t^β)^{e}`` as ``(A in _ring(k), {(β, n): e})``: the denominator of the
+    Molien–Weyl average is a product of factors ``1 − ±t^α`` (its terms have such denominators),
+    hence of cyclotomic polynomials in primitive monomials ``t^β``."""
+    k = len(ts)
     numer, denom = sympy.fraction(sympy.cancel(H))
-    A = flint.fmpz_poly([int(c) for c in reversed(sympy.Poly(numer, t).all_coeffs())])
-    B = flint.fmpz_poly([int(c) for c in reversed(sympy.Poly(denom, t).all_coeffs())])
     den: Counter = Counter()
-    rest = B
-    n = 0
-    while rest.degree() > 0:
-        n += 1
-        if n > 4 * B.degree() ** 2 + 4:
-            raise InvariantsError("internal error: a Hilbert series denominator is not cyclotomic")
-        phi = _cyclotomic(n)
-        while True:
-            quo, rem = divmod(rest, phi)
-            if not rem.is_zero():
+    content, factors = sympy.factor_list(denom, *ts)
+    scale = 1 / sympy.Rational(content)
+    for f, e in factors:
+        poly = sympy.Poly(f, *ts)
+        monoms = poly.monoms()
+        top = max(monoms, key=sum)
+        g = math.gcd(*top)
+        beta = tuple(x // g for x in top)
+        coeffs: dict[int, int] = {}
+        for m, c in zip(monoms, poly.coeffs()):
+            j = sum(m) // sum(beta)
+            if tuple(j * b for b in beta) != tuple(m):
+                raise InvariantsError(
+                    "internal error: a Hilbert series denominator is not cyclotomic"
+                )
+            coeffs[j] = int(c)
+        for n in range(1, 4 * g * g + 4):
+            phi = _cyclotomic(n)
+            if phi.degree() != g:
+                continue
+            ours = {i: int(c) for i, c in enumerate(phi.coeffs()) if c}
+            if coeffs == ours or coeffs == {i: -c for i, c in ours.items()}:
+                den[(beta, n)] += e
+                scale *= (1 if coeffs == ours else -1) ** e
                 break
-            rest, den[((1,), n)] = quo, den[((1,), n)] + 1
-    # B = rest · Π Φ_n^e with rest = ±1; A/B = (rest·A)/Π Φ_n^e
-    A = A * int(rest.coeffs()[0])
-    numer_poly = _ring(1).from_dict({(i,): int(c) for i, c in enumerate(A.coeffs()) if c})
-    return _lowest_terms(numer_poly, den, 1)
+        else:
+            raise InvariantsError("internal error: a Hilbert series denominator is not cyclotomic")
+    # H = numer / (scale · Π Φ^e): the numerator over our normalized cyclotomic factors
+    A = sympy.Poly(sympy.expand(numer * scale), *ts)
+    if any(not c.is_integer for c in A.coeffs()):
+        raise InvariantsError("internal error: a Hilbert series numerator is not integral")
+    numer_poly = _ring(k).from_dict({tuple(m): int(c) for m, c in zip(A.monoms(), A.coeffs())})
+    return _lowest_terms(numer_poly, den, k)
 
 
 @lru_cache(maxsize=256)

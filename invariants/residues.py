@@ -70,20 +70,28 @@ def constant_term(F: sympy.Expr, z: sympy.Symbol) -> sympy.Expr:
 
 
 def molien_weyl(
-    density: dict[tuple[int, ...], int], eigenvalues: list[tuple[int, tuple[int, ...]]]
+    density: dict[tuple[int, ...], int],
+    eigenvalues: list[tuple[int, tuple[int, ...], int]],
+    gradings: tuple[sympy.Symbol, ...] = (T,),
 ) -> sympy.Expr:
-    """``CT_z [P(z) / Π (1 − s t z^w)]`` over the torus coordinates, ``P`` given as
-    ``{exponent: coefficient}`` and the eigenvalues as ``(s, w)`` pairs; a rational function of
-    the symbol ``t`` (:data:`T`)."""
+    """``CT_z [P(z) / Π (1 − s t_v z^w)]`` over the torus coordinates, ``P`` given as
+    ``{exponent: coefficient}`` and the eigenvalues as ``(s, w, v)``: sign, weight and the index
+    of the grading variable in ``gradings``; a rational function of the ``gradings``. Each
+    ``t_v`` is ``T·y_v`` during the computation, so that poles are sized by the total degree."""
     q = len(next(iter(density))) if density else 0
     zs = sympy.symbols(f"z1:{q + 1}")
+    # one grading: t itself; several: t_v = T·y_v
+    ys = (sympy.Integer(1),) if len(gradings) == 1 else sympy.symbols(f"y1:{len(gradings) + 1}")
 
     def monomial(w) -> sympy.Expr:
         return sympy.Mul(*(z**e for z, e in zip(zs, w)))
 
     numer = sum((c * monomial(w) for w, c in density.items()), sympy.Integer(0))
-    denom = sympy.Mul(*(1 - s * T * monomial(w) for s, w in eigenvalues))
+    denom = sympy.Mul(*(1 - s * T * ys[v] * monomial(w) for s, w, v in eigenvalues))
     F = numer / denom
     for z in reversed(zs):
         F = constant_term(F, z)
-    return sympy.cancel(F)
+    if len(gradings) == 1:
+        return sympy.cancel(F).xreplace({T: gradings[0]})
+    back = {y: g / T for y, g in zip(ys, gradings)}
+    return sympy.cancel(sympy.cancel(F).xreplace(back))

@@ -484,8 +484,11 @@ def test_tensor_inputs_on_a_torus_of_rank_two_by_residues():
     assert str(hilbert_series("O(1,3)", "F:skew; p:vector")) == "1/((1 - t^2)^2 (1 - t^4)^2)"
     # F·F and F·F̃ for the proper group
     assert str(hilbert_series("SO(1,3)", "F:skew")) == "1/(1 - t^2)^2"
-    with pytest.raises(InvariantsError, match="standard grading"):
-        hilbert_series("O(1,3)", "F:skew; p:vector", multigraded=True)
+    # multigraded: tr W² and the Pfaffian for SO(4), the scalar free
+    h = hilbert_series("SO(4)", "W:skew; m:scalar", multigraded=True)
+    assert str(h) == "1/((1 - t_m) (1 - t_W^2)^2)"
+    with pytest.raises(InvariantsError, match="identical particles with tensors"):
+        hilbert_series("O(4)", "2*W:skew")
     # vectors alone still take the factored form in any dimension
     assert hilbert_series("O(1,3)", "p,q:vector").coefficients(3) == [1, 0, 3]
 
@@ -546,3 +549,13 @@ def test_module_series_starting_at_t_get_the_least_denominator():
     h = hilbert_series("O(3)", "A:sym", output="dev")
     assert str(h) == "t/((1 - t)^2 (1 - t^3))"
     assert h.coefficients(6) == [0, 1, 2, 3, 5, 7]
+
+
+@pytest.mark.slow  # about 20 s
+def test_multigraded_residues_match_character_counts():
+    from invariants.spaces import parse_tensor_type
+
+    h = hilbert_series("SO(1,3)", "F:skew; p:vector", multigraded=True)
+    types = [parse_tensor_type("skew"), "vector"]
+    for beta in [(2, 0), (2, 2), (4, 2), (3, 3), (4, 4)]:
+        assert h.coefficient(beta) == character_dimension("SO", 4, types, beta)
