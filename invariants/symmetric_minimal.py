@@ -21,7 +21,8 @@ set (the multisymmetric functions of the Gram entries, for vectors).
 
 >>> r = symmetric_minimal_generators("O(3)", "3*p:vector", degree=6)
 >>> [g.name for g in r.generators][:5], r.complete_to_degree
-(['Σ p1·p1', 'Σ p1·p2', 'Σ (p1·p1)^2', 'Σ (p1·p2)^2', 'Σ (p1·p1)*(p1·p2)'], 6)
+(['Σ_i (p_i·p_i)', 'Σ_{i<j} (p_i·p_j)', 'Σ_i (p_i·p_i)^2', 'Σ_{i<j} (p_i·p_j)^2', \
+'Σ_{i≠j} (p_i·p_i) (p_i·p_j)'], 6)
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from .errors import InvariantsError, check_integer
 from .groups import parse_group
 from .minimal import MARGIN, MinimalGenerator, MinimalGenerators, _exponents, select
 from .modular import PRIME
-from .names import term_name
 from .particles import parse_spec
 from .problem import make_problem
 from .spaces import field_type
@@ -50,7 +50,8 @@ def symmetric_minimal_generators(
 ) -> MinimalGenerators:
     """A minimal generating set up to ``degree`` of the invariants of ``group × Π S_n`` for a
     specification with identical particles (``"5*p:vector"``, ``"4*(m:scalar; x:vector)"``),
-    each generator an orbit sum named by a representative (``Σ (p1·p2)^2``); multidegrees are
+    each generator an orbit sum named as :mod:`invariants.orbit_names` names them
+    (``Σ_{i<j} (p_i·p_j)^2``); multidegrees are
     over the grading variables (a class's field — ``p`` for ``p1…pN`` — or a distinguishable
     input), in the order the inputs were written (module docstring)."""
     from .hilbert import hilbert_series
@@ -140,6 +141,7 @@ def _orbit_sums(problem, spec, beta, of_input, values):
     """Candidates ``(item, beta, values mod p)``: one orbit sum per orbit of the monomials
     whose grading multidegree is ``beta``, over one multidegree per ``S_n``-orbit of input
     multidegrees (particles sorted by their field degrees)."""
+    from .orbit_names import orbit_name
     from .symmetric_kernels import _particle_of, _used_particles, orbit
 
     particle_of = _particle_of(problem, spec.identical)
@@ -161,20 +163,13 @@ def _orbit_sums(problem, spec, beta, of_input, values):
                 for g, e in image:
                     dense[0, g] = e
                 total = (total + sign * monomial_values(dense, values)[0]) % PRIME
-            single = len(factors) == 1 and factors[0][1] == 1
-            name = (
-                problem.generators[factors[0][0]].name
-                if single
-                else str(term_name(problem, factors))
-            )
-            if len(o.images) > 1:  # an orbit sum, named by its representative
-                name = "Σ " + name
+            name = orbit_name(problem, spec, factors)  # as the orbit-sum bases name them
             used = len(_used_particles(problem, factors, particle_of))
             out.append(
                 ((used, len(o.images), name), ((name, beta, o.images, factors), beta, total))
             )
-    # sums over few particles first (Σ (p1·p1)^2 before Σ (p1·p1)*(p2·p3)): the selection keeps
-    # the first candidates that raise the rank
+    # sums over few particles first (Σ_i (p_i·p_i)^2 before Σ (p_i·p_i) (p_j·p_k)): the
+    # selection keeps the first candidates that raise the rank
     return [c for _, c in sorted(out, key=lambda x: x[0])]
 
 

@@ -54,10 +54,10 @@ def test_grading_follows_the_order_of_the_inputs():
     r = symmetric_minimal_generators("SO(3)", "q:vector; 2*p:vector", 2)
     assert [n for n, _ in r.inputs] == ["q", "p"]
     assert {g.name: g.multidegree for g in r.generators} == {
-        "p1·p2": (0, 2),
-        "Σ p1·p1": (0, 2),
-        "Σ q·p1": (1, 1),
-        "q·q": (2, 0),
+        "Σ_{i<j} (p_i·p_j)": (0, 2),
+        "Σ_i (p_i·p_i)": (0, 2),
+        "Σ_i (q·p_i)": (1, 1),
+        "(q·q)": (2, 0),
     }
 
 
@@ -124,7 +124,7 @@ def test_bad_input_and_cli(capsys):
     with pytest.raises(InvariantsError, match="positions"):
         minimal_generators("E(3)", "3*x:position", 4)
     code, out, _ = run(capsys, "generators", "O(3)", "3*p:vector", "--minimal", "--degree", "4")
-    assert code == 0 and "Σ (p1·p1)*(p1·p2)" in out and "COMPLETE" in out
+    assert code == 0 and "Σ_{i≠j} (p_i·p_i) (p_i·p_j)" in out and "COMPLETE" in out
     assert out.splitlines()[0].split() == ["generator", "degree", "multidegree", "(p)"]
 
 
