@@ -191,9 +191,9 @@ def basis(
 def _refuse_tensor_output(output: str) -> None:
     """A tensor output of vector inputs: not built as a basis yet (a clear error)."""
     from .errors import InvariantsError
-    from .spaces import field_type
+    from .spaces import output_type
 
-    field_type(output)  # an unknown type says so itself
+    output_type(output)  # an unknown type says so itself
     raise InvariantsError(
         f"a basis with output {output!r} needs a tensor input (the vector path builds the "
         "outputs scalar, pseudoscalar, vector, pseudovector, sym, skew, matrix); "

@@ -103,9 +103,9 @@ import sympy
 from .counting import _eigenvalues, _rank, _weyl_denominator
 from .errors import InvariantsError, check_integer
 from .groups import Group, parse_group
-from .inputs import OUTPUT_TYPES, Input, parse_inputs
+from .inputs import Input, parse_inputs
 from .particles import parse_spec
-from .spaces import BASIC_TYPES, field_type
+from .spaces import BASIC_TYPES, field_type, output_type
 
 __all__ = [
     "HilbertSeries",
@@ -283,7 +283,7 @@ def molien_series(
         if not types:
             raise InvariantsError(f"a particle needs at least one field type, got {item!r}")
         blocks.append((n, tuple(_check_type(t) for t in types)))
-    output = _parse_output(output)
+    output_type(output)
     names = [f"t_{i + 1}" for i in range(sum(len(f) for _, f in blocks))]
     positions = [(b, i) for b, (_, f) in enumerate(blocks) for i, t in enumerate(f)]
     positions = [(b, i) for b, i in positions if field_type(blocks[b][1][i]).translates]
@@ -330,7 +330,7 @@ def hilbert_series(
     """
     g = parse_group(group)
     ins = parse_inputs(inputs)
-    output = _parse_output(output)
+    output_type(output)
     if isinstance(inputs, str):  # N*p:vector, N*(m:scalar; x:vector)
         identical = [*_as_list(identical, "identical"), *parse_spec(inputs).classes()]
     classes = _parse_identical(identical, ins)
@@ -356,21 +356,6 @@ def hilbert_series(
 
 
 # --- turning inputs into blocks ----------------------------------------------------------------
-
-
-def _parse_output(output) -> str:
-    """An output type: those of :data:`invariants.inputs.OUTPUT_TYPES`, ``dev``, and any tensor
-    type (``tensor(ijk=jik)``, ``pseudosym``)."""
-    if isinstance(output, str) and output != "position":
-        try:
-            field_type(output)
-            return output
-        except InvariantsError:
-            pass
-    raise InvariantsError(
-        f"unknown output type {output!r}; accepted: {', '.join(OUTPUT_TYPES)}, dev, "
-        "tensor(FORMULA) such as tensor(ijk=jik), and pseudo-tensors"
-    )
 
 
 def _as_list(items, what: str) -> list:

@@ -50,7 +50,7 @@ from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
 from .modular import PRIME, rank_and_pivots
 from .particles import parse_spec
 from .problem import make_problem
-from .spaces import TensorType, is_pseudo, parse_tensor_type
+from .spaces import TensorType, is_pseudo, output_type, parse_tensor_type
 from .spanning import generator_values, sample_points
 
 __all__ = ["MinimalGenerator", "MinimalGenerators", "minimal_generators"]
@@ -245,20 +245,9 @@ OUTPUTS = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "skew", "d
 
 def _output_type(output) -> str | TensorType | None:
     """``None`` for scalars, the type name for vectors, else the :class:`TensorType` (also
-    ``tensor(FORMULA)`` and ``pseudo…`` tensors)."""
-    if not isinstance(output, str):
-        raise InvariantsError(f"output must be a type name, got {output!r}")
-    if output in ("scalar", "pseudoscalar"):
-        return None
-    if output in ("vector", "pseudovector"):
-        return output
-    try:
-        return parse_tensor_type(output)
-    except InvariantsError:
-        raise InvariantsError(
-            f"unknown output type {output!r}; accepted: {', '.join(OUTPUTS)}, tensor(FORMULA) "
-            "such as tensor(ijk=jik), and pseudo-tensors (pseudosym, …)"
-        ) from None
+    ``tensor(FORMULA)`` and ``pseudo…`` tensors): the dummy of the output."""
+    kind = output_type(output)
+    return None if kind.rank == 0 else output if kind.rank == 1 else kind
 
 
 _VECTOR_PATH_OUTPUTS = ("scalar", "pseudoscalar", "vector", "pseudovector", "sym", "matrix")

@@ -39,6 +39,7 @@ __all__ = [
     "TensorType",
     "field_type",
     "is_pseudo",
+    "output_type",
     "parse_symmetry",
     "parse_tensor_type",
 ]
@@ -245,6 +246,25 @@ def field_type(t: str | TensorType) -> TensorType:
     if not isinstance(t, str):
         raise InvariantsError(f"a type name such as 'vector' or 'sym' is needed, got {t!r}")
     return parse_tensor_type(t)
+
+
+def output_type(output) -> TensorType:
+    """The type object of an equivariant output: any type but ``position``, checked once for
+    every computation that takes an output.
+
+    >>> output_type("dev").traceless, output_type("pseudovector").rank
+    (True, 1)
+    """
+    if isinstance(output, str) and output != "position":
+        try:
+            return field_type(output)
+        except InvariantsError:
+            pass
+    raise InvariantsError(
+        f"unknown output type {output!r}; accepted: scalar, pseudoscalar, vector, pseudovector, "
+        "sym, skew, dev, matrix, tensor(FORMULA) such as tensor(ijk=jik), and pseudo-tensors "
+        "(pseudosym, …)"
+    )
 
 
 def is_pseudo(t: str | TensorType) -> bool:
