@@ -158,6 +158,19 @@ def orbit(problem, identical, factors) -> Orbit:
     return Orbit(tuple(sorted(images.items())), maps // len(images), vanishes)
 
 
+def orbit_sum(images, values, p: int | None = None):
+    """``Σ ± Π values[g]^e`` over the ``images`` of an orbit (:attr:`Orbit.images`): mod ``p``
+    for rows of residues (arrays over points), exactly for ``p=None`` (Python integers)."""
+    total = 0
+    for image, sign in images:
+        term = 1
+        for g, e in image:
+            for _ in range(e):
+                term = term * values[g] if p is None else term * values[g] % p
+        total = total + sign * term if p is None else (total + sign * term) % p
+    return total
+
+
 # ---------------------------------------------------------------------------------------------
 # Symmetric bases
 

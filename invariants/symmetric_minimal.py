@@ -35,12 +35,19 @@ import sympy
 
 from .errors import InvariantsError, check_integer
 from .groups import parse_group
-from .minimal import MARGIN, MinimalGenerator, MinimalGenerators, _exponents, select
+from .minimal import (
+    MARGIN,
+    MinimalGenerator,
+    MinimalGenerators,
+    _compositions,
+    _exponents,
+    select,
+)
 from .modular import PRIME
 from .particles import parse_spec
 from .problem import make_problem
 from .spaces import field_type
-from .spanning import candidate_monomials, generator_values, monomial_values, sample_points
+from .spanning import candidate_monomials, generator_values, sample_points
 
 __all__ = ["symmetric_minimal_generators", "symmetric_relations"]
 
@@ -67,7 +74,7 @@ def symmetric_minimal_generators(
     problem = make_problem(G, spec.inputs, "scalar")
     grading, of_input = _grading(spec)
     series = hilbert_series(G, inputs, multigraded=True)
-    order = _hilbert_order(spec, grading)
+    order = _hilbert_order(spec, of_input)
     blocks = [b for total in range(1, degree + 1) for b in _compositions(total, len(grading))]
     dims = {b: series.coefficient(tuple(b[k] for k in order)) for b in blocks}
     rng = np.random.default_rng(seed)
@@ -126,10 +133,9 @@ def _grading(spec) -> tuple[list[tuple[str, str]], list[int]]:
     return grading, of_input
 
 
-def _hilbert_order(spec, grading) -> list[int]:
+def _hilbert_order(spec, of_input: list[int]) -> list[int]:
     """Positions in our grading of the variables of the multigraded Hilbert series
     (distinguishable inputs first, then each class's fields)."""
-    _, of_input = _grading(spec)
     in_class = {i for cls in spec.identical for p in cls for i in p}
     order = [of_input[i] for i in range(len(spec.inputs)) if i not in in_class]
     for cls in spec.identical:
@@ -142,7 +148,7 @@ def _orbit_sums(problem, spec, beta, of_input, values):
     whose grading multidegree is ``beta``, over one multidegree per ``S_n``-orbit of input
     multidegrees (particles sorted by their field degrees)."""
     from .orbit_names import orbit_name
-    from .symmetric_kernels import _particle_of, _used_particles, orbit
+    from .symmetric_kernels import _particle_of, _used_particles, orbit, orbit_sum
 
     particle_of = _particle_of(problem, spec.identical)
 
@@ -157,12 +163,7 @@ def _orbit_sums(problem, spec, beta, of_input, values):
                 seen.add(key)
                 continue
             seen.add(key)
-            total = np.zeros(values.shape[1], dtype=np.int64)
-            for image, sign in o.images:
-                dense = np.zeros((1, len(problem.generators)), dtype=np.int64)
-                for g, e in image:
-                    dense[0, g] = e
-                total = (total + sign * monomial_values(dense, values)[0]) % PRIME
+            total = orbit_sum(o.images, values, PRIME)
             name = orbit_name(problem, spec, factors)  # as the orbit-sum bases name them
             used = len(_used_particles(problem, factors, particle_of))
             out.append(
@@ -216,16 +217,6 @@ def _particle_degrees(n: int, totals: list[int]):
     yield from rec(0, list(totals), None)
 
 
-def _compositions(total: int, parts: int):
-    if parts == 0:
-        if total == 0:
-            yield ()
-        return
-    for k in range(total, -1, -1):
-        for rest in _compositions(total - k, parts - 1):
-            yield (k,) + rest
-
-
 def symmetric_relations(group, inputs: str, degree: int, limit: int = 10, *, seed: int = 0):
     """Up to ``limit`` minimal relations among the generators of
     :func:`symmetric_minimal_generators`, lowest degree first, exact and confirmed.
@@ -240,6 +231,7 @@ def symmetric_relations(group, inputs: str, degree: int, limit: int = 10, *, see
     >>> [(r.multidegree, r.confirmed) for r in rels]
     [((2, 4), True)]
     """
+    from .symmetric_kernels import orbit, orbit_sum
     from .syzygies import TensorRelation, _kernel, _new
 
     G = parse_group(group)
@@ -248,6 +240,7 @@ def symmetric_relations(group, inputs: str, degree: int, limit: int = 10, *, see
     spec = parse_spec(inputs)
     problem = make_problem(G, spec.inputs, "scalar")
     gens = result.generators
+    orbits = [orbit(problem, spec.identical, g.source).images for g in gens]  # once, not per point
     names = tuple(g.name for g in gens)
     degrees = [g.multidegree for g in gens]
     symbols = [sympy.Symbol(g.name) for g in problem.generators]
@@ -266,7 +259,7 @@ def symmetric_relations(group, inputs: str, degree: int, limit: int = 10, *, see
         for _ in range(len(monos) + 6):
             point = [int(x) for x in rng.integers(-6, 7, size=len(flat))]
             plain = exact(*point)
-            values = [_orbit_value(g.source, plain, spec, problem) for g in gens]
+            values = [orbit_sum(images, plain) for images in orbits]
             rows.append([math.prod(v**e for v, e in zip(values, m)) for m in monos])
         syzygies = _kernel(rows, len(monos))
         lower[beta] = [dict(zip(monos, v)) for v in syzygies]
@@ -295,13 +288,3 @@ def symmetric_relations(group, inputs: str, degree: int, limit: int = 10, *, see
             if len(out) >= limit:
                 return out
     return out
-
-
-def _orbit_value(factors, plain: list, spec, problem) -> int:
-    """Exact value of the orbit sum of ``factors`` from the plain generators' values."""
-    from .symmetric_kernels import orbit
-
-    total = 0
-    for image, sign in orbit(problem, spec.identical, factors).images:
-        total += sign * math.prod(plain[g] ** e for g, e in image)
-    return total

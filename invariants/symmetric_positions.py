@@ -150,14 +150,10 @@ def _independent(B, rng, p: int = 2**31 - 1) -> list[int]:
 def _orbit_values(B, points, p: int) -> np.ndarray:
     """``(points, orbit sums)``: every orbit sum mod ``p`` from its images' generator values."""
     from .spanning import generator_values
+    from .symmetric_kernels import orbit_sum
 
     values = generator_values(B.problem, points, p, degree=B.degree)
     columns = np.zeros((len(points), len(B.terms)), dtype=np.int64)
     for j, o in enumerate(B.orbits):
-        for factors, sign in o.images:
-            term = np.ones(len(points), dtype=np.int64)
-            for g, e in factors:
-                for _ in range(e):
-                    term = term * values[g] % p
-            columns[:, j] = (columns[:, j] + sign * term) % p
+        columns[:, j] = orbit_sum(o.images, values, p)
     return columns
