@@ -31,7 +31,6 @@ compare.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -67,7 +66,7 @@ from .names import monomial
 from .particles import refuse_identical
 from .spaces import TensorType
 
-__all__ = ["TensorBasis", "TensorKernel", "TensorTerm", "numpy_ops", "tensor_basis"]
+__all__ = ["TensorBasis", "TensorKernel", "TensorTerm", "tensor_basis"]
 
 #: Largest deviation of a tensor input from its index symmetry (or trace condition) accepted,
 #: relative to the largest entry of the sample; within it the input is projected exactly.
@@ -297,57 +296,16 @@ def _term_name(ring, factors, seed: str | None) -> str:
 
 
 def _source_values(source, points: dict, ops: Ops) -> np.ndarray:
-    """Values of a generator's source (a contraction, or a pair whose product it is) under
-    ``ops`` (mod ``p``, or floats), broadcast to the batch."""
+    """Values mod ``p`` of a generator's source (a contraction, or a pair whose product it is)
+    under the mod-``p`` ``ops``, at every point."""
     if isinstance(source, tuple):
         a, b = (_source_values(s, points, ops) for s in source)
-        out = a * b
-    else:
-        out = np.asarray(source.evaluate(points, ops))
-    return out % PRIME if ops.reduce is not None else out
+        return a * b % PRIME
+    return np.asarray(source.evaluate(points, ops)) % PRIME
 
 
 # ---------------------------------------------------------------------------------------------
 # Numeric evaluation
-
-
-def numpy_ops(metric) -> Ops:
-    """Float NumPy arithmetic for :meth:`~invariants.contractions.Contraction.evaluate` on
-    batched arrays: matrices ``(..., d, d)``, vectors ``(..., d, 1)``; leading axes broadcast.
-
-    >>> from invariants.contractions import Contraction
-    >>> A = np.array([[[1.0, 2.0], [2.0, 3.0]]])
-    >>> Contraction((("A", False), ("A", False))).evaluate({"A": A}, numpy_ops((1, 1))).tolist()
-    [18.0]
-    """
-
-    metric = tuple(metric)
-    weights = np.array(metric, dtype=np.float64)
-    eta, identity = np.diag(weights), np.eye(len(metric))
-
-    def mul(A, B):  # products with the diagonal η scale rows or columns (no matmul)
-        if A is identity:
-            return B
-        if B is eta:
-            return A * weights
-        if A is eta:
-            return weights[:, None] * B
-        return np.matmul(A, B)
-
-    def product(factors, sign):
-        return sign * functools.reduce(np.multiply, factors)
-
-    return Ops(
-        mul=mul,
-        transpose=lambda A: np.swapaxes(A, -1, -2),
-        trace=lambda A: np.trace(A, axis1=-2, axis2=-1),
-        entry=lambda A, i, j: A[..., i, j],
-        product=product,
-        add=np.add,
-        diag=lambda m: eta if tuple(m) == metric else np.diag(np.array(m, dtype=np.float64)),
-        eye=lambda k: identity if k == len(metric) else np.eye(k),
-        batched=True,
-    ).bind(metric)
 
 
 class TensorKernel:
