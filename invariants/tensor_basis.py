@@ -381,6 +381,13 @@ class TensorKernel:
         return out.reshape(batch + (len(self),) + shape).astype(self.dtype, copy=False)
 
     @cached_property
+    def _constants(self) -> dict:
+        """``η``, ``δ`` and ``ε`` as the plans take them."""
+        from .tensor_export import plan_constants
+
+        return plan_constants(self.group.metric, self._plans[0] + self._plans[1])
+
+    @cached_property
     def _plans(self) -> tuple[list, list]:
         """The ``einsum`` plans of the ring's generators and of the seeds
         (:func:`invariants.tensor_export.einsum_plan`), made once."""
@@ -398,10 +405,10 @@ class TensorKernel:
         (the plans the exported module runs), then products of powers times the seeds."""
         from .tensor_export import evaluate_plans
 
-        B, metric = self.basis, self.group.metric
+        B, constants = self.basis, self._constants
         ring_plans, seed_plans = self._plans
-        ring = [np.broadcast_to(evaluate_plans(p, values, metric), (n,)) for p in ring_plans]
-        seeds = [self._project_seed(evaluate_plans(p, values, metric), n) for p in seed_plans]
+        ring = [np.broadcast_to(evaluate_plans(p, values, constants), (n,)) for p in ring_plans]
+        seeds = [self._project_seed(evaluate_plans(p, values, constants), n) for p in seed_plans]
         monomials: dict = {(): np.ones(n)}
 
         def scalar(factors):  # a product tree: each monomial one multiply of a smaller one
@@ -424,19 +431,13 @@ class TensorKernel:
     def _project_seed(self, f: np.ndarray, n: int) -> np.ndarray:
         """A seed ``f = η (∂c/∂D) η`` onto the output's index symmetry, ``η``-traceless for
         ``dev``, broadcast to the batch."""
-        d = self.group.d
+        from .tensor_export import project_onto
+
         kind = _output_type(self.basis.output)
-        rank = 1 if isinstance(kind, str) else kind.rank
-        f = np.broadcast_to(f, (n,) + (d,) * rank)
+        f = np.broadcast_to(f, (n,) + _shape(self.basis.output, self.group.d))
         if isinstance(kind, str):
             return f
-        elements = kind.symmetry.elements
-        f = sum(s * np.transpose(f, (0,) + tuple(1 + a for a in p)) for p, s in elements)
-        f = f / len(elements)
-        if kind.traceless:
-            eta = np.array(self.group.metric, dtype=np.float64)
-            f = f - np.einsum("nii,i->n", f, eta)[:, None, None] * np.diag(1 / eta) / d
-        return f
+        return project_onto(f, kind.symmetry.elements, kind.traceless, self._constants["η"])
 
 
 def _shape(output: str, d: int) -> tuple[int, ...]:

@@ -31,6 +31,7 @@ way, which the tests compare.
 
 from __future__ import annotations
 
+import inspect
 import json
 import string
 
@@ -156,16 +157,27 @@ def _plan_of(source, dummy=None) -> list:
     return out
 
 
-def evaluate_plans(plans: list, arrays: dict, metric) -> np.ndarray:
+def plan_constants(metric, plans=()) -> dict:
+    """The constant operands of the plans: ``η`` (the metric's diagonal), ``δ``, and ``ε`` if
+    one of ``plans`` (lists of plans) uses it (it is dense: ``d^d`` entries)."""
+    d = len(metric)
+    out = {"η": np.array(metric, dtype=float), "δ": np.eye(d)}
+    if _uses_epsilon(plans):
+        out["ε"] = levi_civita(d)
+    return out
+
+
+def _uses_epsilon(plans) -> bool:
+    return any(EPSILON in ops for generator in plans for _, ops in generator)
+
+
+def evaluate_plans(plans, arrays, constants):
     """The value of :func:`_plan_of`'s plans on batched float arrays (vectors ``(..., d)``):
     ``np.einsum`` of each, multiplied (a scalar factor broadcast over a seed's free axes)."""
-    d = len(metric)
-    constants = {"η": np.array(metric, dtype=float), "δ": np.eye(d), "ε": levi_civita(d)}
     out = None
     for subs, ops in plans:
-        v = np.einsum(
-            subs, *[arrays[o] if o in arrays else constants[o] for o in ops], optimize=len(ops) > 2
-        )
+        operands = [arrays[o] if o in arrays else constants[o] for o in ops]
+        v = np.einsum(subs, *operands, optimize=len(ops) > 2)
         if out is None:
             out = v
         elif np.ndim(v) > np.ndim(out):
@@ -173,6 +185,17 @@ def evaluate_plans(plans: list, arrays: dict, metric) -> np.ndarray:
         else:
             out = out * v.reshape(np.shape(v) + (1,) * (np.ndim(out) - np.ndim(v)))
     return out
+
+
+def project_onto(f, symmetry, traceless, eta):
+    """``f`` (leading batch axes, then ``r`` index axes) projected onto the index symmetry
+    (``(perm, sign)`` pairs of the group) and, if ``traceless``, made ``η``-traceless."""
+    axes = tuple(range(f.ndim - len(symmetry[0][0])))
+    f = sum(s * np.transpose(f, axes + tuple(len(axes) + a for a in p)) for p, s in symmetry)
+    f = f / len(symmetry)
+    if traceless:
+        f = f - np.einsum("...ii,i->...", f, eta)[..., None, None] * np.diag(1 / eta) / len(eta)
+    return f
 
 
 def _names(c) -> set[str]:
@@ -223,8 +246,11 @@ def export_tensor(B, dtype=np.float64) -> str:
         else [[list(p), s] for p, s in out_kind.symmetry.elements],
         "output_traceless": bool(out_kind is not None and out_kind.traceless),
         "tolerance": SYMMETRY_TOLERANCE,
+        "epsilon": _uses_epsilon(ring + seeds),
     }
     names = json.dumps([t.name for t in B.terms], ensure_ascii=False)
+    # the evaluator and the projection are the library's own functions, copied verbatim
+    shared = "\n\n".join(inspect.getsource(f) for f in (evaluate_plans, project_onto))
     spec = "; ".join(f"{n}:{t}" for n, t in inputs)
     return f'''"""Standalone evaluation of a polynomial basis with tensor inputs.
 
@@ -268,14 +294,12 @@ def _levi_civita(d):
 
 
 _D = DATA["d"]
-_CONSTANTS = {{"η": np.array(DATA["metric"], dtype=float), "δ": np.eye(_D), "ε": _levi_civita(_D)}}
+_CONSTANTS = {{"η": np.array(DATA["metric"], dtype=float), "δ": np.eye(_D)}}
+if DATA["epsilon"]:
+    _CONSTANTS["ε"] = _levi_civita(_D)
 
 
-def _project(x, symmetry):
-    axes = tuple(range(x.ndim - len(symmetry[0][0])))
-    total = sum(s * np.transpose(x, axes + tuple(len(axes) + a for a in p)) for p, s in symmetry)
-    return total / len(symmetry)
-
+{shared}
 
 def _check(name, x):
     kind = DATA["kinds"][name]
@@ -286,7 +310,7 @@ def _check(name, x):
     if not np.all(np.isfinite(x)):
         raise InputError(f"input {{name!r}} contains NaN or inf")
     if r >= 2:
-        y = _project(x, kind["symmetry"])
+        y = project_onto(x, kind["symmetry"], False, _CONSTANTS["η"])
         scale = max(float(np.abs(x).max(initial=0.0)), 1e-300)
         if np.abs(x - y).max(initial=0.0) > DATA["tolerance"] * scale:
             raise InputError(f"input {{name!r}} does not have its index symmetry")
@@ -298,20 +322,6 @@ def _check(name, x):
             y = y - trace[..., None, None] * np.diag(1 / eta) / _D
         x = y
     return x
-
-
-def _value(plans, arrays):
-    out = None
-    for subs, ops in plans:
-        operands = [arrays[o] if o in arrays else _CONSTANTS[o] for o in ops]
-        v = np.einsum(subs, *operands, optimize=len(ops) > 2)
-        if out is None:
-            out = v
-        elif np.ndim(v) > np.ndim(out):  # a scalar factor times a seed: over its free axes
-            out = out.reshape(np.shape(out) + (1,) * (np.ndim(v) - np.ndim(out))) * v
-        else:
-            out = out * v.reshape(np.shape(v) + (1,) * (np.ndim(out) - np.ndim(v)))
-    return out
 
 
 def evaluate(**inputs):
@@ -332,15 +342,12 @@ def evaluate(**inputs):
     batch = np.broadcast_shapes(
         *[a.shape[: a.ndim - DATA["kinds"][n]["rank"]] for n, a in arrays.items()]
     )
-    ring = [np.broadcast_to(_value(p, arrays), batch) for p in DATA["ring"]]
+    ring = [np.broadcast_to(evaluate_plans(p, arrays, _CONSTANTS), batch) for p in DATA["ring"]]
     seeds = []
     for p in DATA["seeds"]:
-        f = _value(p, arrays)
+        f = evaluate_plans(p, arrays, _CONSTANTS)
         if DATA["output_rank"] >= 2:
-            f = _project(f, DATA["output_symmetry"])
-            if DATA["output_traceless"]:
-                eta = _CONSTANTS["η"]
-                f = f - np.einsum("...ii,i->...", f, eta)[..., None, None] * np.diag(1 / eta) / _D
+            f = project_onto(f, DATA["output_symmetry"], DATA["output_traceless"], _CONSTANTS["η"])
         seeds.append(np.broadcast_to(f, batch + (_D,) * DATA["output_rank"]))
     out = np.empty(batch + (len(TERMS),) + (_D,) * DATA["output_rank"])
     for j, (factors, seed) in enumerate(DATA["terms"]):

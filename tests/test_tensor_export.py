@@ -161,3 +161,13 @@ def test_fit_recovers_a_planted_axial_vector_law():
     truth = law(test)
     error = np.abs(model.predict(test) - truth).max() / np.abs(truth).max()
     assert error < 1e-9
+
+
+def test_no_levi_civita_array_where_no_plan_uses_it():
+    # ε is dense (d^d entries, refused beyond d = 6): O(7) bases must not build it
+    B = inv.basis("O(7)", "A:sym; v:vector", "vector", 2)
+    namespace: dict = {}
+    exec(export_tensor(B), namespace)
+    x = _random(B, np.random.default_rng(3))
+    assert "ε" not in B.lambdify()._constants
+    assert np.abs(namespace["evaluate"](**x) - B.lambdify()(x)).max() < 1e-12
