@@ -16,7 +16,6 @@ import time
 
 from .errors import CountMismatchError, InvariantsError
 from .files import check_writable, write_text_atomic
-from .inputs import OUTPUT_TYPES
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,9 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument(
         "--output",
         default="scalar",
-        choices=OUTPUT_TYPES + ("dev",),
-        help="scalar (invariants, the default) or the type of an equivariant output "
-        "(dev: with tensor inputs)",
+        help="scalar (invariants, the default) or the type of an equivariant output: vector, "
+        "pseudovector, sym, skew, matrix, …; with tensor inputs also dev, tensor(FORMULA)",
     )
     ver.add_argument("--degree", type=int, default=4, help="maximal total degree (default 4)")
     ver.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -145,8 +143,12 @@ def _parser() -> argparse.ArgumentParser:
     for p in (bas, exp):
         p.add_argument("group")
         p.add_argument("inputs")
-        # dev: traceless symmetric, an output of tensor inputs (invariants.tensor_basis)
-        p.add_argument("--output", default="scalar", choices=OUTPUT_TYPES + ("dev",))
+        p.add_argument(
+            "--output",
+            default="scalar",
+            help="scalar (the default), vector, pseudovector, sym, skew, matrix, …; with "
+            "tensor inputs also dev, tensor(FORMULA) (invariants.tensor_basis)",
+        )
         p.add_argument("--degree", type=int, default=4, help="maximal total degree (default 4)")
         p.add_argument(
             "--features",
