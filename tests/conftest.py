@@ -116,3 +116,25 @@ def run(capsys, *argv):
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def sample(B, rng, n):
+    """Random float inputs of a symmetric basis's expanded problem: ``(n, d)`` per vector,
+    ``(n,)`` per scalar."""
+    d = B.group.d
+    return {
+        i.name: rng.normal(size=(n, d)) if i.vector_like else rng.normal(size=n)
+        for i in B.problem.inputs
+    }
+
+
+def permuted(B, data, perms):
+    """The data with the particles of class c permuted by perms[c]: particle k gets the values
+    of particle perms[c][k]."""
+    names = [i.name for i in B.problem.inputs]
+    out = dict(data)
+    for cls, perm in zip(B.spec.identical, perms):
+        for k, particle in enumerate(cls):
+            for f, inp in enumerate(particle):
+                out[names[inp]] = data[names[cls[perm[k]][f]]]
+    return out

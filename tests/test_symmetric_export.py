@@ -14,6 +14,7 @@ import pytest
 import invariants as inv
 from invariants.kernels import compile_kernel, export_module
 from invariants.symmetric_kernels import SymmetricBasis, SymmetricKernel
+from tests.conftest import permuted as _permuted
 from tests.conftest import run
 
 CASES = [
@@ -47,16 +48,6 @@ except ValueError as exc:  # its InputError
     out["error"] = np.array(type(exc).__name__ + ": " + str(exc))
 np.savez(out_file, **out)
 """
-
-
-def _permuted(B, data, perms):
-    names = [i.name for i in B.problem.inputs]
-    out = dict(data)
-    for cls, perm in zip(B.spec.identical, perms):
-        for k, particle in enumerate(cls):
-            for f, inp in enumerate(particle):
-                out[names[inp]] = data[names[cls[perm[k]][f]]]
-    return out
 
 
 def _run_exported(tmp_path, text, datasets):

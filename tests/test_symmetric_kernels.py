@@ -17,7 +17,8 @@ from invariants.basis import to_tensor
 from invariants.particles import parse_spec
 from invariants.problem import make_problem
 from invariants.symmetric_kernels import SymmetricBasis, orbit, stack_inputs, symmetric_basis
-from tests.conftest import act, transform_output
+from tests.conftest import act, sample, transform_output
+from tests.conftest import permuted as _permuted
 
 CASES = [
     ("O(3)", "3*(m:scalar; x:vector)", "scalar", 3),
@@ -40,14 +41,6 @@ def sbasis(group, spec, output, degree):
     if key not in _BASES:
         _BASES[key] = symmetric_basis(group, spec, output, degree)
     return _BASES[key]
-
-
-def sample(B, rng, n):
-    d = B.group.d
-    return {
-        i.name: rng.normal(size=(n, d)) if i.vector_like else rng.normal(size=n)
-        for i in B.problem.inputs
-    }
 
 
 def rel(a, b):
@@ -83,18 +76,6 @@ def test_kernel_equals_sympy_expansion(group, spec, output, degree):
     for j, phi in enumerate(B.invariants):  # the orbit sum expanded symbolically
         expected = np.array(sympy.lambdify(flat, to_tensor(problem, phi))(*args), dtype=float)
         assert rel(values[j], expected.reshape(values[j].shape)) <= 1e-9
-
-
-def _permuted(B, data, perms):
-    """The data with the particles of class c permuted by perms[c]: particle k gets the values
-    of particle perms[c][k]."""
-    names = [i.name for i in B.problem.inputs]
-    out = dict(data)
-    for cls, perm in zip(B.spec.identical, perms):
-        for k, particle in enumerate(cls):
-            for f, inp in enumerate(particle):
-                out[names[inp]] = data[names[cls[perm[k]][f]]]
-    return out
 
 
 @settings(max_examples=15)

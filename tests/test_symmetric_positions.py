@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 import invariants as inv
 from invariants import InvariantsError
 from invariants.kernels import export_module
-from tests.conftest import transform_output
+from tests.conftest import permuted as _permuted
+from tests.conftest import sample, transform_output
 
 CASES = [
     ("E(3)", "4*x:position", "scalar", 6),
@@ -32,24 +33,6 @@ def sbasis(*case):
     if case not in _BASES:
         _BASES[case] = inv.basis(*case)
     return _BASES[case]
-
-
-def sample(B, rng, n):
-    d = B.group.d
-    return {
-        i.name: rng.normal(size=(n, d)) if i.vector_like else rng.normal(size=n)
-        for i in B.problem.inputs
-    }
-
-
-def _permuted(B, data, perms):
-    names = [i.name for i in B.problem.inputs]
-    out = dict(data)
-    for cls, perm in zip(B.spec.identical, perms):
-        for k, particle in enumerate(cls):
-            for f, inp in enumerate(particle):
-                out[names[inp]] = data[names[cls[perm[k]][f]]]
-    return out
 
 
 @pytest.mark.parametrize("case", CASES)
