@@ -55,10 +55,12 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from functools import partial
+from typing import NamedTuple
 
 import numpy as np
 
 from .errors import InvariantsError
+from .evaluation import evaluate_generators
 
 BACKENDS = ("numpy", "torch", "jax")
 VECTOR_LIKE = ("vector", "pseudovector", "position")
@@ -442,6 +444,37 @@ def _batch_first(out, r):
 '''
 
 
+class _Basic(NamedTuple):
+    """A generator step of a plan as :func:`~invariants.evaluation.evaluate_generators` reads
+    it (plans hold basic generators only; products are the monomial tree)."""
+
+    kind: str
+    args: tuple[int, ...]
+
+
+class _SourceOps:
+    """Generators as kernel source: ``G[a, b]`` (the Gram matrix of the stacked vectors),
+    ``_det([...])`` and the variables' names."""
+
+    def __init__(self, names: dict, gram_pos: dict[int, int], d: int):
+        self.names, self.gram_pos, self.d = names, gram_pos, d
+
+    def scalar(self, var: int) -> str:
+        return self.names["v", var]
+
+    def dots(self, pairs):
+        return ["G[{}, {}]".format(*sorted((self.gram_pos[a], self.gram_pos[b]))) for a, b in pairs]
+
+    def brackets(self, columns):
+        return [
+            f"_det([{', '.join(self.names['v', v] for v in args)}], {tuple(range(self.d))}, batch)"
+            for args in columns
+        ]
+
+    def mul(self, x, y):
+        raise AssertionError("a plan's generators are basic; products are its monomial tree")
+
+
 def kernel_source(plan: Plan, inplace: bool = True) -> str:
     """Python source of the plan: constants, helpers and ``_kernel(X, batch)``.
 
@@ -551,18 +584,10 @@ def kernel_source(plan: Plan, inplace: bool = True) -> str:
             a, b = step.args
             na, nb = norm(a), norm(b)
             emit(f"    v{k} = _cos(G[{gram_pos[a]}, {gram_pos[b]}], {na}, {nb})  # {step.label}")
-    for k, step in enumerate(plan.generators):
-        if k not in used_gens:
-            continue
-        if step.op == "dot":
-            a, b = sorted(gram_pos[v] for v in step.args)
-            expr = f"G[{a}, {b}]"
-        elif step.op == "bracket":
-            cols = ", ".join(names["v", v] for v in step.args)
-            expr = f"_det([{cols}], {tuple(range(d))}, batch)"
-        else:
-            expr = names["v", step.args[0]]
-        emit(f"    g{k} = {expr}  # {step.label}")
+    steps = [_Basic(step.op, step.args) for step in plan.generators]
+    exprs = evaluate_generators(steps, _SourceOps(names, gram_pos, d), used_gens)
+    for k in sorted(exprs):
+        emit(f"    g{k} = {exprs[k]}  # {plan.generators[k].label}")
     if any(plan.monomials[k].op == "mul" for k in used_monos):
         emit("    # 3. product tree: each monomial is a parent monomial times one generator")
     direct: dict[int, int] = {}  # monomial -> the term it is (written in place into the output)

@@ -41,6 +41,7 @@ import numpy as np
 import sympy
 
 from .errors import InvariantsError
+from .evaluation import SympyOps, evaluate_generators
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs, parse_output
 from .particles import refuse_identical
@@ -190,33 +191,9 @@ class Problem:
 
     def generator_expressions(self) -> list[sympy.Expr]:
         """Every generator as a SymPy expression in the coordinates."""
-        coords = self.variable_expressions()
-        eta = self.group.metric
-        # Coordinates that are symbols (not differences of positions) give the expanded sums
-        # directly: distinct monomials, nothing to expand (SymPy's expand is the slow part).
-        plain = [all(isinstance(x, sympy.Symbol) for x in c) for c in coords]
-        perms = [
-            (sigma, -1 if sum(a > b for a, b in itertools.combinations(sigma, 2)) % 2 else 1)
-            for sigma in itertools.permutations(range(self.group.d))
-        ]
-        exprs: list[sympy.Expr] = []
-        for g in self.generators:
-            if g.kind == "scalar":
-                exprs.append(coords[g.args[0]][0])
-            elif g.kind in ("dot", "bracket"):
-                cols = [coords[i] for i in g.args]
-                if g.kind == "dot":
-                    terms = [sympy.Mul(e, x, y) for e, x, y in zip(eta, *cols)]
-                else:  # Leibniz: the vectors are the columns
-                    terms = [
-                        sympy.Mul(sign, *(cols[j][sigma[j]] for j in range(len(cols))))
-                        for sigma, sign in perms
-                    ]
-                expr = sympy.Add(*terms)
-                exprs.append(expr if all(plain[i] for i in g.args) else sympy.expand(expr))
-            else:
-                exprs.append(sympy.expand(exprs[g.args[0]] * exprs[g.args[1]]))
-        return exprs
+        ops = SympyOps(self.variable_expressions(), self.group.metric)
+        values = evaluate_generators(self.generators, ops)
+        return [values[k] for k in range(len(self.generators))]
 
 
 def make_problem(

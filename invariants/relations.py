@@ -13,7 +13,6 @@ and confirm every relation by expanding it as a polynomial with integer coeffici
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -23,6 +22,7 @@ import sympy
 
 from .blocks import canonical, input_multidegree, permutation_to, permute_monomial
 from .errors import check_integer
+from .evaluation import IntegerOps, PolynomialOps, evaluate_generators
 from .names import factor
 from .problem import Problem
 from .spanning import swap_map
@@ -254,20 +254,7 @@ def _monomial(values: dict[int, int], factors: list[tuple[int, int]]) -> int:
 
 def _generator_values_exact(problem, point, eta, needed: list[int]) -> dict[int, int]:
     """Exact values of the generators ``needed`` (factors before products) at a point."""
-    vals: dict[int, int] = {}
-    for k in needed:
-        g = problem.generators[k]
-        if g.kind == "scalar":
-            vals[k] = point[g.args[0]][0]
-        elif g.kind == "dot":
-            a, b = point[g.args[0]], point[g.args[1]]
-            vals[k] = sum(e * x * y for e, x, y in zip(eta, a, b))
-        elif g.kind == "bracket":
-            M = flint.fmpz_mat([[point[i][r] for i in g.args] for r in range(len(eta))])
-            vals[k] = int(M.det())
-        else:
-            vals[k] = vals[g.args[0]] * vals[g.args[1]]
-    return vals
+    return evaluate_generators(problem.generators, IntegerOps(point, eta), needed)
 
 
 class _SymbolicChecker:
@@ -290,23 +277,13 @@ class _SymbolicChecker:
             self.coords.append(gens[k : k + width])
             k += width
         self.problem = problem
+        self.ops = PolynomialOps(self.coords, problem.group.metric, self.ctx)
         self.polys: dict[int, object] = {}
         self.swap = swap_map(problem) if problem.antisymmetric is not None else None
 
     def poly(self, k: int):
         if k not in self.polys:
-            g, eta, coords = self.problem.generators[k], self.problem.group.metric, self.coords
-            if g.kind == "scalar":
-                p = coords[g.args[0]][0]
-            elif g.kind == "dot":
-                a, b = coords[g.args[0]], coords[g.args[1]]
-                p = sum((e * x * y for e, x, y in zip(eta, a, b)), self.ctx.from_dict({}))
-            elif g.kind == "bracket":
-                cols = [coords[i] for i in g.args]
-                p = _det([[c[r] for c in cols] for r in range(len(eta))], self.ctx)
-            else:  # a product of two basic generators
-                p = self.poly(g.args[0]) * self.poly(g.args[1])
-            self.polys[k] = p
+            evaluate_generators(self.problem.generators, self.ops, [k], self.polys)
         return self.polys[k]
 
     def swapped(self, k: int):
@@ -327,16 +304,3 @@ class _SymbolicChecker:
             if self.swap is not None:
                 total -= c * self._value(exps, True)
         return total == 0
-
-
-def _det(M, ctx):
-    """Determinant by the Leibniz formula (d is small)."""
-    n = len(M)
-    total = ctx.from_dict({})
-    for sigma in itertools.permutations(range(n)):
-        term = ctx.from_dict({(0,) * ctx.nvars(): 1})
-        for i, j in enumerate(sigma):
-            term = term * M[i][j]
-        odd = sum(a > b for a, b in itertools.combinations(sigma, 2)) % 2
-        total = total - term if odd else total + term
-    return total

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .evaluation import evaluate_generators
 from .modular import PRIME, det_mod, det_mod_flint, rank_and_pivots
 from .problem import Problem
 
@@ -174,24 +175,42 @@ def generator_values(
     if degree is not None:
         inputs = [i for i, v in enumerate(problem.variables) if v.role == "input"]
         wanted = problem.generator_degrees[:, inputs].sum(axis=1) <= degree
-    by_kind: dict[str, list[int]] = {}
-    for k in np.flatnonzero(wanted).tolist():
-        by_kind.setdefault(gens[k].kind, []).append(k)
-    slices = variable_slices(problem)
-    for k in by_kind.get("scalar", []):
-        values[k] = points[:, slices[gens[k].args[0]]][:, 0] % p
-    coords = _vector_coordinates(problem, points, slices) % p  # (variables, points, d)
-    eta = np.array(problem.group.metric, dtype=np.int64) % p
-    for chunk in _chunks(by_kind.get("dot", [])):
-        a, b = (coords[[gens[k].args[j] for k in chunk]] for j in (0, 1))
-        values[chunk] = (a * b % p * eta % p).sum(axis=2) % p
-    for chunk in _chunks(by_kind.get("bracket", [])):
-        args = np.array([gens[k].args for k in chunk])  # (brackets, d)
-        cols = coords[args].transpose(0, 2, 3, 1)  # (brackets, points, d, d): vectors as columns
-        values[chunk] = det_mod(cols, p)
-    for k in by_kind.get("product", []):  # factors come earlier and have lower degree
-        values[k] = values[gens[k].args[0]] * values[gens[k].args[1]] % p
+    ops = ModularOps(problem, points, p)
+    for k, row in evaluate_generators(gens, ops, np.flatnonzero(wanted).tolist()).items():
+        values[k] = row
     return values
+
+
+class ModularOps:
+    """The arithmetic of :func:`~invariants.evaluation.evaluate_generators` mod ``p`` at many
+    points at once: every value is a row of residues, one per point."""
+
+    def __init__(self, problem: Problem, points: np.ndarray, p: int):
+        self.p, self.points = p, points
+        self.slices = variable_slices(problem)
+        self.coords = _vector_coordinates(problem, points, self.slices) % p  # (vars, points, d)
+        self.eta = np.array(problem.group.metric, dtype=np.int64) % p
+
+    def scalar(self, var: int) -> np.ndarray:
+        return self.points[:, self.slices[var]][:, 0] % self.p
+
+    def dots(self, pairs: list[tuple[int, int]]) -> list[np.ndarray]:
+        p, out = self.p, []
+        for chunk in _chunks(pairs):
+            a, b = (self.coords[[pair[j] for pair in chunk]] for j in (0, 1))
+            out.extend((a * b % p * self.eta % p).sum(axis=2) % p)
+        return out
+
+    def brackets(self, columns: list[tuple[int, ...]]) -> list[np.ndarray]:
+        out = []
+        for chunk in _chunks(columns):
+            # (brackets, points, d, d): the vectors as columns
+            cols = self.coords[np.array(chunk)].transpose(0, 2, 3, 1)
+            out.extend(det_mod(cols, self.p))
+        return out
+
+    def mul(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return x * y % self.p
 
 
 def _vector_coordinates(problem: Problem, points: np.ndarray, slices: list[slice]) -> np.ndarray:
@@ -204,7 +223,7 @@ def _vector_coordinates(problem: Problem, points: np.ndarray, slices: list[slice
     return out
 
 
-def _chunks(indices: list[int], size: int = 2048) -> list[list[int]]:
+def _chunks(indices: list, size: int = 2048) -> list[list]:
     return [indices[k : k + size] for k in range(0, len(indices), size)]
 
 
