@@ -39,6 +39,7 @@ import sympy
 from .basis import Basis
 from .errors import InvariantsError, check_integer
 from .names import term_name, text
+from .spaces import output_type
 
 __all__ = ["CVResult", "CVScore", "FittedModel", "fit", "fit_cv"]
 
@@ -234,13 +235,8 @@ def _data_inputs(B: Basis):
 
 
 def _out_shape(B: Basis) -> tuple[int, ...]:
-    d = B.group.d
-    out = B.output
-    if out in ("scalar", "pseudoscalar"):
-        return ()
-    if out in ("vector", "pseudovector"):
-        return (d,)
-    return (d, d)
+    """The per-sample shape of the output: ``(d,) * rank`` of its type."""
+    return (B.group.d,) * output_type(B.output).rank
 
 
 def _array(x, what: str) -> np.ndarray:
@@ -388,34 +384,25 @@ def _check_y(B: Basis, y, batch: tuple[int, ...]) -> np.ndarray:
 
 
 def _components(B: Basis):
-    """Tensor components used as equations and their weights (sym/skew: one per pair)."""
-    d = B.group.d
-    out = B.output
-    if out == "sym":
-        idx = [(i, j) for i in range(d) for j in range(i, d)]
-        w = [1.0 if i == j else math.sqrt(2.0) for i, j in idx]
-    elif out == "skew":
-        idx = [(i, j) for i in range(d) for j in range(i + 1, d)]
-        w = [math.sqrt(2.0)] * len(idx)
-    else:
+    """For an output with index symmetries (``sym``, ``skew``, ``tensor(ijk=jik)``, …, not
+    traceless): one component per orbit of index tuples as equations, weighted by the square
+    root of the orbit's size (the least-squares objective of all entries of the symmetric part),
+    and the symmetry's elements, to project ``Y`` on the symmetric part. ``None`` otherwise."""
+    t = output_type(B.output)
+    if t.rank < 2 or t.traceless or len(t.symmetry.elements) == 1:
         return None
-    rows, cols = (np.array(v, dtype=int) for v in zip(*idx)) if idx else (np.zeros(0, int),) * 2
-    return rows, cols, np.array(w)
+    reps = t.symmetry.orbits(B.group.d)
+    sizes = [
+        len({tuple(idx[perm[a]] for a in range(t.rank)) for perm, _ in t.symmetry.elements})
+        for idx in reps
+    ]
+    index = tuple(np.array([idx[a] for idx in reps], dtype=int) for a in range(t.rank))
+    return index, np.sqrt(np.array(sizes, dtype=float)), t.symmetry.elements
 
 
 def _independent(B: Basis) -> int:
     """Independent equations per sample."""
-    d = B.group.d
-    return {
-        "scalar": 1,
-        "pseudoscalar": 1,
-        "vector": d,
-        "pseudovector": d,
-        "sym": d * (d + 1) // 2,
-        "dev": d * (d + 1) // 2 - 1,
-        "skew": d * (d - 1) // 2,
-        "matrix": d * d,
-    }[B.output]
+    return output_type(B.output).dimension(B.group.d)
 
 
 def _entries(B: Basis) -> int:
@@ -438,8 +425,8 @@ def _features(kernel, B: Basis, data: dict, start: int, stop: int) -> np.ndarray
 
 def _equations(B: Basis, F: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Rows ``A, b`` for samples (features ``F``, targets ``Y``) and the squared norm of the part
-    of ``Y`` no basis element can fit (the antisymmetric part for sym, the symmetric part for
-    skew)."""
+    of ``Y`` no basis element can fit (the part outside the output's index symmetry: the
+    antisymmetric part for sym, the symmetric part for skew)."""
     n = F.shape[1]
     comp = _components(B)
     if comp is None:
@@ -448,12 +435,15 @@ def _equations(B: Basis, F: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.n
         k = math.prod(F.shape[2:])
         A = F.reshape(len(F), n, k).transpose(0, 2, 1).reshape(-1, n)
         return A, Y.reshape(-1), 0.0
-    rows, cols, w = comp
-    Yt = np.swapaxes(Y, -1, -2)
-    proj = (Y + Yt) / 2 if B.output == "sym" else (Y - Yt) / 2
+    index, w, elements = comp
+    batch = Y.ndim - len(index)
+    axes = tuple(range(batch))
+    proj = sum(
+        sign * np.transpose(Y, axes + tuple(batch + a for a in perm)) for perm, sign in elements
+    ) / len(elements)
     rest = float(np.sum((Y - proj) ** 2))
-    A = (F[:, :, rows, cols] * w).transpose(0, 2, 1).reshape(-1, n)
-    b = (proj[:, rows, cols] * w).reshape(-1)
+    A = (F[(slice(None), slice(None)) + index] * w).transpose(0, 2, 1).reshape(-1, n)
+    b = (proj[(slice(None),) + index] * w).reshape(-1)
     return A, b, rest
 
 

@@ -63,7 +63,6 @@ from .errors import InvariantsError
 from .evaluation import evaluate_generators
 
 BACKENDS = ("numpy", "torch", "jax")
-VECTOR_LIKE = ("vector", "pseudovector", "position")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -539,11 +538,11 @@ def kernel_source(plan: Plan, inplace: bool = True) -> str:
         names["v", k] = name
         if step.op == "input":
             (inp,) = step.args
-            vector = input_types[inp] in VECTOR_LIKE
+            vector = _input_rank(input_types[inp]) == 1
             expr = f'_coords(X["{inp}"], batch)' if vector else f'X["{inp}"]'
         elif step.op == "difference":
             a, b = step.args
-            vector = input_types[a] in VECTOR_LIKE
+            vector = _input_rank(input_types[a]) == 1
             expr = f'X["{a}"] - X["{b}"]'
             expr = f"_coords({expr}, batch)" if vector else expr
         else:

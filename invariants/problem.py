@@ -45,7 +45,7 @@ from .evaluation import SympyOps, evaluate_generators
 from .groups import Group, parse_group
 from .inputs import Input, parse_inputs, parse_output
 from .particles import refuse_identical
-from .spaces import field_type, is_pseudo
+from .spaces import field_type, is_pseudo, output_type
 
 VECTOR_TYPES = ("vector", "pseudovector")
 SCALAR_TYPES = ("scalar", "pseudoscalar")
@@ -106,10 +106,12 @@ class Problem:
     @cached_property
     def antisymmetric(self) -> tuple[int, int] | None:
         """The two dummies of a ``skew`` output, in which candidates are antisymmetrized."""
-        if self.output != "skew":
+        pairs = output_type(self.output).antisymmetric_pairs
+        if not pairs:
             return None
-        n = len(self.variables)
-        return (n - 2, n - 1)
+        ((a, b),) = pairs  # the vector path's outputs have rank at most 2
+        dummies = [i for i, v in enumerate(self.variables) if v.role == "dummy"]
+        return (dummies[a], dummies[b])
 
     @cached_property
     def generators(self) -> tuple[Generator, ...]:
@@ -221,15 +223,14 @@ def _make_problem(
     return Problem(group, inputs, output, max_degree)
 
 
-_DUMMIES = {
-    "scalar": (),
-    "pseudoscalar": (("pseudoscalar", 1),),
-    "vector": (("vector", 1),),
-    "pseudovector": (("pseudovector", 1),),
-    "sym": (("vector", 2),),
-    "matrix": (("vector", 1), ("vector", 1)),
-    "skew": (("vector", 1), ("vector", 1)),
-}
+def _dummies(output: str) -> tuple[tuple[str, int], ...]:
+    """``(type, degree)`` of each output dummy, from the output type's polarization: the first
+    dummy carries the parity (a pseudoscalar dummy for a pseudoscalar output)."""
+    t = output_type(output)
+    if t.rank == 0:
+        return (("pseudoscalar", 1),) if t.pseudo else ()
+    first = "pseudovector" if t.pseudo else "vector"
+    return tuple((first if k == 0 else "vector", deg) for k, deg in enumerate(t.polarization))
 
 
 def _variables(group: Group, inputs: tuple[Input, ...], output: str) -> tuple[Variable, ...]:
@@ -247,7 +248,7 @@ def _variables(group: Group, inputs: tuple[Input, ...], output: str) -> tuple[Va
         else:
             variables.append(Variable(inp.name, type_, "input", source=i))
     taken = {inp.name for inp in inputs}
-    for (type_, degree), base in zip(_DUMMIES[output], ("u", "w")):
+    for (type_, degree), base in zip(_dummies(output), ("u", "w")):
         name = base
         # the dummy's name and its coordinate symbols u_0, u_1, … must be new
         while name in taken or any(f"{name}_{k}" in taken for k in range(group.d)):

@@ -26,6 +26,7 @@ of sign ``−1`` (the image of the other orbits under ``P`` is zero). A traceles
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -183,6 +184,41 @@ class TensorType:
     def dimension(self, d: int) -> int:
         """Number of independent components in ``d`` dimensions."""
         return self.symmetry.dimension(d) - (1 if self.traceless else 0)
+
+    @property
+    def fully_symmetric(self) -> bool:
+        """Whether every permutation of the indices leaves the tensor unchanged."""
+        elements = self.symmetry.elements
+        return len(elements) == math.factorial(self.rank) and all(s > 0 for _, s in elements)
+
+    @property
+    def polarization(self) -> tuple[int, ...]:
+        """Degrees of the vector dummies ``u, w, …`` that encode an equivariant ``f`` of this
+        type by the invariant ``⟨f, u ⊗ w ⊗ ⋯⟩``: one dummy of degree ``rank`` for a fully
+        symmetric type (a symmetric tensor is determined by its values on ``u ⊗ ⋯ ⊗ u``, by
+        polarization), else ``rank`` dummies of degree 1; ``()`` for rank 0.
+
+        >>> [field_type(t).polarization for t in ("scalar", "vector", "sym", "skew", "matrix")]
+        [(), (1,), (2,), (1, 1), (1, 1)]
+        """
+        if self.rank >= 2 and self.fully_symmetric:
+            return (self.rank,)
+        return (1,) * self.rank
+
+    @property
+    def antisymmetric_pairs(self) -> tuple[tuple[int, int], ...]:
+        """The pairs of index positions whose exchange changes the sign of the tensor (the
+        dummies of :attr:`polarization` in which an equivariant is antisymmetrized).
+
+        >>> field_type("skew").antisymmetric_pairs, field_type("matrix").antisymmetric_pairs
+        (((0, 1),), ())
+        """
+        out = []
+        for perm, sign in self.symmetry.elements:
+            moved = [a for a in range(self.rank) if perm[a] != a]
+            if sign < 0 and len(moved) == 2:
+                out.append(tuple(moved))
+        return tuple(sorted(out))
 
     def eigenvalues(
         self, vector: tuple[tuple[int, tuple[int, ...]], ...], det: int

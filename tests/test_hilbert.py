@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from invariants import InvariantsError, character_dimension
 from invariants.hilbert import HilbertSeries, hilbert_series, molien_series
 from invariants.inputs import OUTPUT_TYPES
-from invariants.problem import _DUMMIES
+from invariants.problem import _dummies
 
 TYPES = ["scalar", "pseudoscalar", "vector", "pseudovector"]
 t = sympy.Symbol("t")
@@ -32,7 +32,7 @@ def compositions(total, parts):
 
 def character_counts(family, d, types, output, degree):
     """Per-degree counts by summing ``character_dimension`` over all input multidegrees."""
-    dummies = _DUMMIES[output]
+    dummies = _dummies(output)
     all_types = list(types) + [ty for ty, _ in dummies]
     fixed = tuple(k for _, k in dummies)
     n = len(types)
@@ -84,7 +84,7 @@ def test_many_vectors_match_character_counts(family, d, n, degree):
 )
 def test_multigraded_coefficients_match_character_counts(family, d, types, output):
     series = molien_series(f"{family}({d})", types, output=output, multigraded=True)
-    dummies = _DUMMIES[output]
+    dummies = _dummies(output)
     all_types = list(types) + [ty for ty, _ in dummies]
     fixed = tuple(k for _, k in dummies)
     n = len(types)

@@ -295,6 +295,32 @@ def test_fit_recovers_planted_scalar_and_dev_laws():
     assert model.nonzero == 2
 
 
+def _planted_rank3(v, metric):
+    """``δ_{ij} v_k + v_i v_j v_k / 2`` (δ with raised indices: η⁻¹), symmetric in ``ij``."""
+    eta = np.diag(1.0 / np.array(metric, dtype=float))
+    return np.einsum("ij,nk->nijk", eta, v) + 0.5 * np.einsum("ni,nj,nk->nijk", v, v, v)
+
+
+@pytest.mark.parametrize("group", ["O(3)", "O(1,3)"])
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_fit_of_a_rank_3_output_recovers_the_law_and_is_equivariant(group, seed):
+    # The output has shape (d, d, d) and the symmetry ijk=jik: fit takes targets of that shape
+    # (it wanted (d, d)) and fits the orbit components of the symmetric part.
+    B = cached(group, "A:sym; v:vector", "tensor(ijk=jik)", 3)
+    rng = np.random.default_rng(seed)
+    x = random_inputs(B, rng, 120)
+    model = inv.fit(B, x, _planted_rank3(x["v"], B.group.metric))
+    kept = {
+        t.name: round(float(c), 8) for t, c, k in zip(B, model.coefficients, model.support()) if k
+    }
+    assert kept == {"δ_{ij}v_k": 1.0, "v_iv_jv_k": 0.5}, kept
+    g = B.group.random_element(rng, scale=0.5)
+    got = model.predict(act(B, g, x))
+    want = np.einsum("ai,bj,ck,nijk->nabc", g, g, g, model.predict(x))
+    assert np.abs(got - want).max() <= 1e-9 * max(np.abs(want).max(), 1.0)
+
+
 def test_fit_cv_takes_a_tensor_basis():
     B = cached("O(3)", "A:sym; v:vector", "vector", 4)
     rng = np.random.default_rng(2)
