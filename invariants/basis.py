@@ -153,7 +153,7 @@ def basis(
 
         return symmetric_basis(group, inputs, output, degree, seed=seed, features=features)
     features = parse_features(features)
-    if _tensor_inputs(inputs):  # products of contractions: invariants.tensor_basis
+    if _tensor_inputs(inputs, output):  # products of contractions: invariants.tensor_basis
         from .tensor_basis import tensor_basis
 
         if features:
@@ -189,15 +189,15 @@ def basis(
 
 
 def _refuse_tensor_output(output: str) -> None:
-    """A tensor output of vector inputs: not built as a basis yet (a clear error)."""
+    """A tensor output of inputs with scalars or positions: not built as a basis yet."""
     from .errors import InvariantsError
     from .spaces import output_type
 
     output_type(output)  # an unknown type says so itself
     raise InvariantsError(
-        f"a basis with output {output!r} needs a tensor input (the vector path builds the "
-        "outputs scalar, pseudoscalar, vector, pseudovector, sym, skew, matrix); "
-        "minimal_generators(..., output=...) gives the generators of its module"
+        f"a basis with output {output!r} takes vector and tensor inputs only (the engine of "
+        "scalar and position inputs builds the outputs scalar, pseudoscalar, vector, "
+        "pseudovector, sym, skew, matrix)"
     )
 
 

@@ -466,13 +466,12 @@ def _verify_identical(args) -> int:
 
 
 def _verify(args) -> int:
-    from .inputs import parse_inputs
     from .particles import parse_spec
-    from .verify import verify
+    from .verify import _tensor_inputs, verify
 
     if parse_spec(args.inputs).identical:
         return _verify_identical(args)
-    if any(i.tensor is not None for i in parse_inputs(args.inputs)):
+    if _tensor_inputs(args.inputs, args.output):
         return _verify_tensors(args)
     if args.jobs is not None and args.jobs < 1:
         raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")

@@ -150,7 +150,11 @@ def parse_output(output: str) -> str:
     'vector'
     """
     if output not in OUTPUT_TYPES:
+        from .spaces import output_type
+
+        output_type(output)  # an unknown type: the message lists every accepted one
         raise InvariantsError(
-            f"unknown output type {output!r}; accepted: {', '.join(OUTPUT_TYPES)}"
+            f"output {output!r} is built from vector and tensor inputs only; with scalar or "
+            f"position inputs the outputs are {', '.join(OUTPUT_TYPES)}"
         )
     return output

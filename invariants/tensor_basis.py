@@ -50,6 +50,7 @@ from .minimal import (
     MinimalGenerators,
     _compositions,
     _exponents,
+    _matching_generators,
     _mod_p_ops,
     _needs_matchings,
     _output_type,
@@ -204,13 +205,19 @@ def tensor_basis(
     degree = check_integer(degree, "degree")
     refuse_identical(inputs, "basis")
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
-    matchings = _needs_matchings(G, parsed)
+    vectorial = all(i.tensor is None for i in parsed)
+    matchings = uses_matchings(G, parsed)
     # seeds through the contractions of index slots: inputs of rank ≥ 3, pseudo-tensors, or an
     # output the rank-2 words do not reach (pseudovector, tensor(FORMULA), pseudo-tensors)
     slots = matchings or (output != "scalar" and output not in _TENSOR_PATH_OUTPUTS)
-    ring = minimal_generators(G, parsed, degree, seed=seed)
+    if vectorial:
+        ring = _matching_generators(G, parsed, degree, seed)
+    else:
+        ring = minimal_generators(G, parsed, degree, seed=seed)
     module = None
-    if output != "scalar":
+    if output != "scalar" and vectorial:
+        module = _matching_generators(G, parsed, degree, seed, output, _output_type(output))
+    elif output != "scalar":
         module = minimal_generators(G, parsed, degree, output, seed=seed)
     for r in (ring, module):
         if r is not None and not r.complete:
@@ -281,6 +288,13 @@ def tensor_basis(
     return TensorBasis(None, tuple(terms), (), problem, degree, ring, module, tuple(spans))
 
 
+def uses_matchings(G, parsed) -> bool:
+    """Whether the generators are contractions of index slots (:mod:`invariants.matchings`):
+    inputs of rank ≥ 3 or pseudo-tensors, or vector inputs only (with an output such as ``dev``
+    or ``tensor(FORMULA)``), for the ring and the module alike."""
+    return all(i.tensor is None for i in parsed) or _needs_matchings(G, parsed)
+
+
 def _types(G, parsed, matchings: bool) -> dict:
     if matchings:
         return {i.name: i.tensor if i.tensor is not None else i.type for i in parsed}
@@ -327,7 +341,7 @@ class TensorKernel:
         self.basis = B
         self.dtype = _numpy_dtype(dtype)
         self.group = B.group
-        self._matchings = _needs_matchings(self.group, B.data_inputs)
+        self._matchings = uses_matchings(self.group, B.data_inputs)
         self._types = _types(self.group, B.data_inputs, self._matchings)
 
     @property

@@ -173,17 +173,23 @@ def _uses_epsilon(plans) -> bool:
 
 def evaluate_plans(plans, arrays, constants):
     """The value of :func:`_plan_of`'s plans on batched float arrays (vectors ``(..., d)``):
-    ``np.einsum`` of each, multiplied (a scalar factor broadcast over a seed's free axes)."""
-    out = None
+    ``np.einsum`` of each, multiplied. Each value has batch axes (none for a plan of constants
+    only, such as ``δ``), then its free axes; the product aligns the batch axes and takes the
+    outer product of the free ones (a scalar factor is broadcast over a seed's)."""
+    out, out_free = None, 0
     for subs, ops in plans:
         operands = [arrays[o] if o in arrays else constants[o] for o in ops]
         v = np.einsum(subs, *operands, optimize=len(ops) > 2)
+        free = len(subs.split("->")[1].replace("...", ""))
         if out is None:
-            out = v
-        elif np.ndim(v) > np.ndim(out):
-            out = out.reshape(np.shape(out) + (1,) * (np.ndim(v) - np.ndim(out))) * v
-        else:
-            out = out * v.reshape(np.shape(v) + (1,) * (np.ndim(out) - np.ndim(v)))
+            out, out_free = v, free
+            continue
+        bo, bv = np.ndim(out) - out_free, np.ndim(v) - free
+        nb = max(bo, bv)
+        so, sv = np.shape(out), np.shape(v)
+        left = np.reshape(out, (1,) * (nb - bo) + so + (1,) * free)
+        right = np.reshape(v, (1,) * (nb - bv) + sv[:bv] + (1,) * out_free + sv[bv:])
+        out, out_free = left * right, out_free + free
     return out
 
 

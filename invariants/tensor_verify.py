@@ -29,6 +29,7 @@ True
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +50,7 @@ from .minimal import (
     _exponents,
     _mod_p_ops,
     _needs_matchings,
+    _odd,
     _output_type,
     _product,
     _type,
@@ -141,9 +143,17 @@ class TensorVerificationReport:
         short = [sum(b.multidegree) for b in self.blocks if b.span < b.dimension]
         return min(short, default=self.degree + 1) - 1
 
+    @property
+    def kept(self) -> tuple:
+        """The generators that are invariants: contractions, and products ``(a, b)`` of two
+        odd ones for ``O`` groups with pseudo-quantities (their factors, recorded in
+        :attr:`generators` for the certificate, are left out)."""
+        factors = {x for c in self.generators if isinstance(c, tuple) for x in c}
+        return tuple(c for c in self.generators if c not in factors)
+
     def generator_names(self) -> list[str]:
         """The generators (connected contractions, the dummy ``D`` included) by name."""
-        return [c.name for c in self.generators]
+        return [_product_name(c) if isinstance(c, tuple) else c.name for c in self.kept]
 
     def module_names(self) -> list[str]:
         """For an equivariant output, the generators linear in the dummy, named as the tensors
@@ -157,13 +167,19 @@ class TensorVerificationReport:
         dummy = names[-1]
         from .minimal import _free_index_name
 
-        return [
-            _free_index_name(c, dummy)
-            if isinstance(c, TensorContraction)
-            else _tensor_name(c, dummy, self.output, types, self.metric)
-            for c in self.generators
-            if c.multidegree(names)[-1] == 1
-        ]
+        out = []
+        for c in self.kept:
+            if _multidegree(c, names)[-1] != 1:
+                continue
+            if isinstance(c, tuple):  # an odd scalar contraction times an odd module generator
+                (m,) = [x for x in c if dummy in x.factors]
+                (r,) = [x for x in c if x is not m]
+                out.append(f"{r.name} {_free_index_name(m, dummy)}")
+            elif isinstance(c, TensorContraction):
+                out.append(_free_index_name(c, dummy))
+            else:
+                out.append(_tensor_name(c, dummy, self.output, types, self.metric))
+        return out
 
     def as_dict(self) -> dict:
         """The JSON object printed by ``invariants verify --json``."""
@@ -176,9 +192,9 @@ class TensorVerificationReport:
             "complete": self.complete,
             "complete_to_degree": self.complete_to_degree,
             "generators": [
-                {"name": c.name, "multidegree": list(m[:k]), "degree": sum(m)}
-                for c in self.generators
-                for m in [c.multidegree(tuple(n for n, _, _ in self.variables))]
+                {"name": name, "multidegree": list(m[:k]), "degree": sum(m)}
+                for c, name in zip(self.kept, self.generator_names())
+                for m in [_multidegree(c, tuple(n for n, _, _ in self.variables))]
             ],
             "degrees": [d.as_dict() for d in self.degrees],
             "multidegrees": [b.as_dict() for b in self.blocks],
@@ -223,7 +239,16 @@ class TensorVerificationReport:
             "symmetries": [],
             "prime": self.prime,
             "points": [list(p) for p in self.points[:used]],
-            "generators": [graph_record(c, names, slot_types) for c in self.generators],
+            "generators": [
+                {
+                    "name": _product_name(c),
+                    "kind": "product",
+                    "args": [self.generators.index(x) for x in c],
+                }
+                if isinstance(c, tuple)
+                else graph_record(c, names, slot_types)
+                for c in self.generators
+            ],
             "blocks": [
                 {
                     "multidegree": list(b.multidegree),
@@ -401,14 +426,8 @@ def verify_tensors(
     names = tuple(types)
     k = len(names) - (dummy is not None)
     if slots:
-        if G.family == "O" and any(is_pseudo(t) for t in types.values()):
-            raise InvariantsError(
-                f"verify for pseudo-tensors or pseudo outputs under {G.name} is not available "
-                "yet (its generators include products of two pseudoscalar contractions, which "
-                "certificates do not record); `invariants generators ... --minimal` proves the "
-                "same spans block by block"
-            )
-        epsilon = G.d if G.family == "SO" else None
+        pseudo = any(is_pseudo(t) for t in types.values())
+        epsilon = G.d if G.family == "SO" or pseudo else None
         if epsilon is not None and epsilon > MAX_DENSE_EPSILON:
             raise InvariantsError(
                 f"verify for {G.name} with these inputs needs ε with {G.d} slots; at most "
@@ -444,16 +463,28 @@ def verify_tensors(
     cands = [
         (c, c.multidegree(names), np.asarray(c.evaluate(values, ops)) % PRIME) for c in contractions
     ]
+    value_of = {c: v for c, _, v in cands}
+    if G.family == "O" and slots:
+        cands = _even_part(cands, types, degree, k, dummy is not None)
     ring_blocks = [b for b in blocks if any(b)]
     kept, _, _, _ = select(cands, ring_blocks, dims, degree)
-    kept_values = {c: v for c, _, v in cands if c in kept}
-    kept_degrees = [c.multidegree(names) for c in kept]
+    # The certificate's generators: the kept contractions, then the odd factors of the kept
+    # products of two odd contractions (not invariants themselves), then those products.
+    singles = [c for c in kept if not isinstance(c, tuple)]
+    pairs = [c for c in kept if isinstance(c, tuple)]
+    records = singles + list(dict.fromkeys(x for pair in pairs for x in pair)) + pairs
+    position = {c: i for i, c in enumerate(records)}
+    record_values = [
+        value_of[c] if not isinstance(c, tuple) else value_of[c[0]] * value_of[c[1]] % PRIME
+        for c in records
+    ]
+    kept_degrees = [_multidegree(c, names) for c in kept]
     canonical = []
     for beta in blocks:
         if dummy is not None and beta[-1] != 1:
             continue
-        exps = _exponents(kept_degrees, beta)
-        canonical.append(_block(beta, dims[beta], exps, [kept_values[c] for c in kept]))
+        exps = [_spread(e, kept, position) for e in _exponents(kept_degrees, beta)]
+        canonical.append(_block(beta, dims[beta], exps, record_values))
     return TensorVerificationReport(
         G.name,
         tuple((i.name, i.type) for i in parsed),
@@ -461,10 +492,42 @@ def verify_tensors(
         degree,
         tuple(zip(names, (types[n] for n in names), roles)),
         tuple(G.metric),
-        tuple(kept),
+        tuple(records),
         tuple(canonical),
         tuple(tuple(int(x) for x in row) for row in coords),
     )
+
+
+def _even_part(cands: list, types: dict, degree: int, k: int, dummy: bool) -> list:
+    """Under an ``O`` group with pseudo-quantities, the invariants are the even part of the ring
+    of contractions: the even contractions and the products ``(a, b)`` of two odd ones (as in
+    :func:`invariants.minimal._matching_generators`)."""
+    odd = [x for x in cands if _odd(x[0], types)]
+    out = [x for x in cands if not _odd(x[0], types)]
+    for (a, da, va), (b, db, vb) in itertools.combinations_with_replacement(odd, 2):
+        beta = tuple(x + y for x, y in zip(da, db))
+        if sum(beta[:k]) <= degree and (not dummy or beta[-1] <= 1):
+            out.append(((a, b), beta, va * vb % PRIME))
+    return out
+
+
+def _multidegree(c, names: tuple[str, ...]) -> tuple[int, ...]:
+    """The multidegree of a contraction or of a product ``(a, b)`` of two."""
+    parts = c if isinstance(c, tuple) else (c,)
+    return tuple(map(sum, zip(*(x.multidegree(names) for x in parts))))
+
+
+def _spread(exps: tuple[int, ...], kept: list, position: dict) -> tuple[int, ...]:
+    """An exponent vector over ``kept`` as one over the certificate's generators."""
+    out = [0] * len(position)
+    for c, e in zip(kept, exps):
+        out[position[c]] = e
+    return tuple(out)
+
+
+def _product_name(pair) -> str:
+    a, b = pair
+    return f"({a.name})²" if a == b else f"({a.name})({b.name})"
 
 
 def _block(beta, dim: int, exps: list, values: list[np.ndarray]) -> TensorBlock:

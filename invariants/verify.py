@@ -260,7 +260,7 @@ def verify(
             group, inputs, output, degree, seed, progress, cross_check, executor, jobs,
             scheduler, checkpoint, resume,
         )  # fmt: skip
-    if _tensor_inputs(inputs):  # contractions, not scalar products: the tensor engine
+    if _tensor_inputs(inputs, output):  # contractions, not scalar products: the tensor engine
         return _verify_tensors(group, inputs, output, degree, seed, cross_check, checkpoint, resume)
     problem = make_problem(group, inputs, output, max_degree=check_degree(degree))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -328,9 +328,11 @@ def _verify_identical(
     return verify_symmetric(group, inputs, output, degree, seed=seed, progress=progress)
 
 
-def _tensor_inputs(inputs) -> bool:
-    """Whether ``inputs`` has a tensor input (malformed ones are left to :func:`make_problem`)."""
-    from .inputs import parse_inputs
+def _tensor_inputs(inputs, output="scalar") -> bool:
+    """Whether the contraction engine takes the problem: a tensor input, or vector inputs only
+    with an output the engine of vector inputs does not build (``dev``, ``tensor(FORMULA)``,
+    pseudo-tensors). Malformed inputs are left to :func:`make_problem`."""
+    from .inputs import OUTPUT_TYPES, parse_inputs
 
     if isinstance(inputs, Problem):
         return False
@@ -338,7 +340,10 @@ def _tensor_inputs(inputs) -> bool:
         parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
     except (InvariantsError, TypeError, ValueError):
         return False
-    return any(i.tensor is not None for i in parsed)
+    if any(i.tensor is not None for i in parsed):
+        return True
+    vectors = bool(parsed) and all(i.type in ("vector", "pseudovector") for i in parsed)
+    return vectors and isinstance(output, str) and output not in OUTPUT_TYPES
 
 
 def _verify_tensors(group, inputs, output, degree, seed, cross_check, checkpoint, resume):

@@ -19,7 +19,6 @@ from invariants.errors import InvariantsError
 from invariants.groups import parse_group
 from invariants.minimal import (
     _mod_p_ops,
-    _needs_matchings,
     _points,
     coordinates,
     dummy_name,
@@ -27,8 +26,15 @@ from invariants.minimal import (
 )
 from invariants.modular import PRIME
 from invariants.spaces import parse_tensor_type
-from invariants.tensor_basis import TensorBasis, _source_values, _types
+from invariants.tensor_basis import TensorBasis, _source_values, _types, uses_matchings
 from tests.conftest import run
+
+
+def checker_ok(cert) -> bool:
+    from invariants.checker import check_certificate
+
+    return check_certificate(json.loads(json.dumps(cert))).ok
+
 
 #: (group, inputs, output, degree): rank-2 inputs with vectors, every output type.
 CASES = [
@@ -100,12 +106,13 @@ def act(B, g, values):
 
 
 def act_output(output, g, f):
-    """ρ(g) on output values of shape ``(n, terms, *tensor)``."""
-    if output == "scalar":
-        return f
-    if output == "vector":
-        return f @ g.T
-    return g @ f @ g.T
+    """ρ(g) on output values of shape ``(n, terms, *tensor)``: ``g`` on each of the output's
+    indices (times ``det g`` for a pseudo-quantity)."""
+    t = parse_tensor_type(output) if output not in ("scalar", "vector") else None
+    rank = 0 if output == "scalar" else 1 if t is None else t.rank
+    for axis in range(f.ndim - rank, f.ndim):
+        f = np.moveaxis(np.tensordot(f, g, axes=([axis], [1])), -1, axis)
+    return f * (np.linalg.det(g) if t is not None and t.pseudo else 1)
 
 
 def test_sizes_are_the_character_dimensions_and_the_verified_dimensions():
@@ -150,6 +157,12 @@ def test_order_and_physics_names():
 MORE_CASES = [
     ("O(1,3)", "S:dev; v:vector", "vector", 3),
     ("SO(1,3)", "M:matrix", "matrix", 2),
+    # vector inputs only, with outputs the engine of vector inputs does not build
+    ("O(3)", "p,q:vector", "dev", 3),
+    ("O(1,3)", "p,q:vector", "dev", 3),
+    ("O(3)", "p:vector", "tensor(ijk=jik)", 3),
+    ("SO(3)", "p,q:vector", "tensor(ijk=jik)", 3),
+    ("O(3)", "p:vector; w:pseudovector", "pseudosym", 3),
 ]
 
 
@@ -177,7 +190,7 @@ def test_kernel_is_equivariant(case, seed):
 
 def _symbols(B, values, k):
     """The SymPy component symbols of :meth:`TensorBasis.expressions` at sample ``k``."""
-    matchings = _needs_matchings(B.group, B.data_inputs)
+    matchings = uses_matchings(B.group, B.data_inputs)
     types = _types(B.group, B.data_inputs, matchings)
     d = B.group.d
     coords = (tensor_coordinates if matchings else coordinates)(d, types)
@@ -383,8 +396,19 @@ def test_bad_inputs_are_refused():
         B.lambdify(backend="torch")
     with pytest.raises(InvariantsError, match="features"):
         inv.basis("O(3)", "A:sym; v:vector", "vector", 2, features=("norms",))
-    with pytest.raises(InvariantsError, match="needs a tensor input"):
-        inv.basis("O(3)", "v:vector", "tensor(ijk=jik)", 2)
+    with pytest.raises(InvariantsError, match="vector and tensor inputs only"):
+        inv.basis("O(3)", "v:vector; m:scalar", "tensor(ijk=jik)", 2)
+
+
+def test_vector_inputs_with_tensor_outputs_are_bases_of_the_verified_dimension():
+    # dev, tensor(FORMULA) and pseudo-tensor outputs of vectors go through the contractions
+    for group, spec, output, degree in MORE_CASES[2:]:
+        B = cached(group, spec, output, degree)
+        report = inv.verify(group, spec, output=output, degree=degree)
+        assert report.complete and len(B) == sum(r.dimension for r in report.degrees)
+        assert checker_ok(report.certificate())
+    names = [t.name for t in cached("O(3)", "p,q:vector", "dev", 3)]
+    assert names == ["dev(p_ip_j)", "dev(p_iq_j)", "dev(q_iq_j)"]
 
 
 def test_round_off_asymmetry_is_projected_away():
