@@ -314,18 +314,23 @@ def _least(images):
 
 def connected_contractions(inputs: dict, degree: int, epsilon: int | None = None) -> list:
     """Every connected complete contraction of total degree ``1..degree``, one per class, in
-    the order of :func:`_order`. ``inputs`` maps names to ``"vector"`` or a rank-2
-    :class:`~invariants.spaces.TensorType`; the sign of each representative is ``+1``.
+    the order of :func:`_order`. ``inputs`` maps names to ``"vector"`` or a rank-2 (or rank-0:
+    a scalar, which is its own contraction) :class:`~invariants.spaces.TensorType`; the sign of
+    each representative is ``+1``.
     ``epsilon=d`` adds the contractions with one Levi-Civita tensor of ``d`` slots
     (:class:`EpsilonContraction`; the "S" groups).
     """
-    types = {}
+    from .matchings import TensorContraction
+
+    types, scalars = {}, []
     for name, t in inputs.items():
         if t == "vector" or (isinstance(t, TensorType) and t.rank == 2):
             types[name] = t
+        elif isinstance(t, TensorType) and t.rank == 0 and not t.pseudo:
+            scalars.append(TensorContraction((name,), (0,), ()))  # a scalar is its own value
         else:
             raise InvariantsError(
-                f"contractions of {name!r} ({t!r}): only vectors and rank-2 tensors so far"
+                f"contractions of {name!r} ({t!r}): only scalars, vectors and rank-2 tensors so far"
             )
     tensors = [n for n, t in types.items() if t != "vector"]
     vectors = [n for n, t in types.items() if t == "vector"]
@@ -351,7 +356,7 @@ def connected_contractions(inputs: dict, degree: int, epsilon: int | None = None
                     continue
                 (a, w, b), _ = canon
                 found.setdefault(("chain", a, w, b), Contraction(w, (a, b)))
-    out = list(found.values())
+    out = list(found.values()) + scalars
     if epsilon is not None:
         out += _epsilon_contractions(types, letters, vectors, degree, epsilon)
     return sorted(out, key=_order)

@@ -100,7 +100,7 @@ class TensorContraction:
                     letter[key] = _LETTERS[len(letter) % len(_LETTERS)]
                 text.append(letter[key])
             idx = "".join(text)
-            parts.append(f"{f}_{idx}" if len(idx) == 1 else f"{f}_{{{idx}}}")
+            parts.append(f if not idx else f"{f}_{idx}" if len(idx) == 1 else f"{f}_{{{idx}}}")
         return "".join(parts)
 
     def graph(self) -> nx.MultiGraph:
@@ -133,6 +133,8 @@ class TensorContraction:
             return evaluate_network(self, arrays, ops.metric, ops.reduce or _exact)
         arrays = {
             f: np.array(sympy.Array(values[f]).tolist(), dtype=object)[None]
+            if getattr(values[f], "shape", ())  # a scalar (rank 0) is one expression
+            else np.array([values[f]], dtype=object)
             for f in set(self.factors) - {EPSILON}
         }
         return evaluate_network(self, arrays, ops.metric, _exact)[0]
@@ -364,8 +366,8 @@ def _describe(inputs: dict):
     ranks, syms, traceless = {}, {}, {}
     for name, t in inputs.items():
         kind = field_type(t) if t != "position" else None
-        if kind is None or kind.rank == 0:
-            raise InvariantsError(f"contractions of {name!r}: type {t!r} has no index to contract")
+        if kind is None:
+            raise InvariantsError(f"contractions of {name!r}: type {t!r} is not a tensor type")
         ranks[name], syms[name], traceless[name] = (
             kind.rank,
             kind.symmetry.generators,

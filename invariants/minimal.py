@@ -50,7 +50,7 @@ from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
 from .modular import PRIME, rank_and_pivots
 from .particles import parse_spec
 from .problem import make_problem
-from .spaces import TensorType, is_pseudo, output_type, parse_tensor_type
+from .spaces import TensorType, field_type, is_pseudo, output_type, parse_tensor_type
 from .spanning import generator_values, sample_points
 
 __all__ = ["MinimalGenerator", "MinimalGenerators", "minimal_generators"]
@@ -442,7 +442,7 @@ def _needs_matchings(G, parsed) -> bool:
     return any(t.rank != 2 or t.pseudo for t in tensors) or (
         bool(tensors)
         and (
-            any(i.type == "pseudovector" for i in parsed)
+            any(i.type in ("pseudovector", "pseudoscalar") for i in parsed)
             or (G.family == "SO" and G.d > MAX_EPSILON_DIMENSION)
         )
     )
@@ -462,12 +462,13 @@ def _matching_generators(
     and ``f`` with ``⟨f, D⟩ = c`` is read off by :func:`_matching_equivariant`."""
     types = {}
     for i in parsed:
-        if i.tensor is None and i.type not in ("vector", "pseudovector"):
+        if i.tensor is None and i.type not in ("vector", "pseudovector", "scalar", "pseudoscalar"):
             raise InvariantsError(
                 f"input {i.name!r} of type {i.type!r}: with tensor inputs, minimal generators "
-                "take vectors, pseudovectors and tensors so far"
+                "take scalars, vectors, their pseudo forms and tensors (positions are "
+                "not translated there: use their differences as vectors)"
             )
-        types[i.name] = i.tensor if i.tensor is not None else i.type
+        types[i.name] = _slot_type(i)
     dummy = None
     if output_type is not None:
         dummy = next(n for n in ("D", "D_", "D__", "Φ") if n not in types)
@@ -507,7 +508,7 @@ def _matching_generators(
             continue
         if len(pair) == 2:  # a product of two pseudoscalar contractions
             a, b = pair
-            name = f"({a.name})²" if a == b else f"({a.name})({b.name})"
+            name = product_name(a, b)
             expr = sympy.expand(a.expression(coords, G.metric) * b.expression(coords, G.metric))
             found.append(MinimalGenerator(name, beta, expr, c))
         else:
@@ -608,6 +609,21 @@ def _free_index_name(c, dummy: str) -> str:
     return "".join(parts)
 
 
+def product_name(a, b) -> str:
+    """The name of a product of two odd contractions: ``m²``, ``(A_{ii})²``, ``(A_{ii})*m``
+    (a bare input name needs no parentheses)."""
+    first, second = (x.name if x.name.isidentifier() else f"({x.name})" for x in (a, b))
+    return f"{first}²" if a == b else f"{first}*{second}"
+
+
+def _slot_type(i) -> str | TensorType:
+    """The type of an input among the contractions of index slots: a tensor's object, a
+    vector's name, a scalar's object of rank 0 (a contraction of one factor and no slot)."""
+    if i.tensor is not None:
+        return i.tensor
+    return field_type(i.type) if i.type in ("scalar", "pseudoscalar") else i.type
+
+
 def _odd(c, types) -> bool:
     """Whether ``c`` changes sign under reflections: an odd number of pseudo factors, ``ε``
     counting as one."""
@@ -646,11 +662,15 @@ def _tensor_points(G, types, count, seed) -> dict:
 
 def tensor_coordinates(d: int, types: dict, metric: tuple[int, ...] | None = None) -> dict:
     """Component symbols of inputs of any rank: one symbol ``C_012`` per surviving orbit of
-    index tuples (its least member), the others ``±`` it; vectors ``d × 1`` columns."""
+    index tuples (its least member), the others ``±`` it; vectors ``d × 1`` columns; scalars
+    their name."""
     out = {}
     for name, t in types.items():
         if not isinstance(t, TensorType):
             out[name] = sympy.Matrix(sympy.symbols(f"{name}_0:{d}"))
+            continue
+        if t.rank == 0:  # a scalar: its own symbol, as on the vector path
+            out[name] = sympy.Symbol(name)
             continue
         X = np.zeros((d,) * t.rank, dtype=object)
         for idx in t.symmetry.orbits(d):
@@ -666,6 +686,8 @@ def tensor_coordinates(d: int, types: dict, metric: tuple[int, ...] | None = Non
 def _type(name: str, t):
     if t == "vector":
         return "vector"
+    if t == "scalar" or (isinstance(t, TensorType) and t.rank == 0 and not t.pseudo):
+        return field_type("scalar")
     if isinstance(t, str) and t.removeprefix("pseudo") in ("scalar", "vector", "position"):
         tensor = None
     else:
@@ -674,7 +696,7 @@ def _type(name: str, t):
         what = t if isinstance(t, str) else t.name
         raise InvariantsError(
             f"input {name!r} of type {what!r}: with tensor inputs, minimal generators take "
-            "vectors and rank-2 tensors (sym, skew, dev, matrix) so far"
+            "scalars, vectors and rank-2 tensors (sym, skew, dev, matrix) here"
         )
     return tensor
 
@@ -730,6 +752,9 @@ def _points(G, types, count, seed) -> dict:
     for name, t in types.items():
         if t == "vector":
             out[name] = rng.integers(0, PRIME, size=(count, d, 1))
+            continue
+        if t.rank == 0:  # a scalar
+            out[name] = rng.integers(0, PRIME, size=count)
             continue
         X = rng.integers(0, PRIME, size=(count, d, d))
         kind = _kind(t)
@@ -805,6 +830,9 @@ def coordinates(
             out[name] = sympy.Matrix(sympy.symbols(f"{name}_0:{d}"))
             continue
         t = _type(name, t)
+        if t.rank == 0:
+            out[name] = sympy.Symbol(name)
+            continue
         kind = _kind(t)
         X = sympy.zeros(d, d)
         for i in range(d):

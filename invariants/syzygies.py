@@ -35,6 +35,7 @@ from .minimal import (
     _exponents,
     _needs_matchings,
     _odd,
+    _slot_type,
     _type,
     coordinates,
     minimal_generators,
@@ -99,7 +100,7 @@ def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> 
     gens = [g.source for g in result.generators]
     kept = set(gens)
     if _needs_matchings(G, parsed):  # inputs of any rank, pseudo-tensors: index notation
-        types = {i.name: i.tensor if i.tensor is not None else i.type for i in parsed}
+        types = {i.name: _slot_type(i) for i in parsed}
         coords = tensor_coordinates(G.d, types, G.metric)
         pseudo = any(is_pseudo(t) for t in types.values())
         epsilon = G.d if G.family == "SO" or pseudo else None

@@ -57,6 +57,7 @@ from .minimal import (
     _points,
     _product,
     _rank,
+    _slot_type,
     _tensor_points,
     _type,
     dummy_name,
@@ -297,7 +298,7 @@ def uses_matchings(G, parsed) -> bool:
 
 def _types(G, parsed, matchings: bool) -> dict:
     if matchings:
-        return {i.name: i.tensor if i.tensor is not None else i.type for i in parsed}
+        return {i.name: _slot_type(i) for i in parsed}
     return {i.name: _type(i.name, i.tensor or i.type) for i in parsed}
 
 

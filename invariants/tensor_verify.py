@@ -53,7 +53,9 @@ from .minimal import (
     _odd,
     _output_type,
     _product,
+    _slot_type,
     _type,
+    product_name,
     select,
 )
 from .modular import PRIME, rank_and_pivots
@@ -414,7 +416,7 @@ def verify_tensors(
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
     slots = _needs_matchings(G, parsed) or output not in _TENSOR_PATH_OUTPUTS
     if slots:  # contractions of index slots (invariants.matchings), any rank
-        types = {i.name: i.tensor if i.tensor is not None else i.type for i in parsed}
+        types = {i.name: _slot_type(i) for i in parsed}
     else:
         types = {i.name: _type(i.name, i.tensor or i.type) for i in parsed}
     roles = ["input"] * len(types)
@@ -526,8 +528,7 @@ def _spread(exps: tuple[int, ...], kept: list, position: dict) -> tuple[int, ...
 
 
 def _product_name(pair) -> str:
-    a, b = pair
-    return f"({a.name})²" if a == b else f"({a.name})({b.name})"
+    return product_name(*pair)
 
 
 def _block(beta, dim: int, exps: list, values: list[np.ndarray]) -> TensorBlock:

@@ -215,7 +215,7 @@ def test_cli_incomplete_exits_1(capsys):
     "argv, message",
     [
         (["generators", "O(3)", "A:sym", "--degree", "3"], "--minimal and --degree K go together"),
-        (["basis", "O(3)", "A:sym; m:scalar"], "'m'"),  # tensor bases: vectors and tensors
+        (["basis", "E(3)", "A:sym; x:position"], "'x'"),  # tensor bases: no positions
         (["generators", "O(3)", "A:tensor(ij=ji=-ji)", "--minimal", "--degree", "2"], "vanish"),
         (
             [
@@ -243,7 +243,7 @@ def test_cli_incomplete_exits_1(capsys):
             ],
             "tensor outputs so far",
         ),
-        (["generators", "O(3)", "A:sym; m:scalar", "--minimal", "--degree", "2"], "'m'"),
+        (["generators", "E(3)", "A:sym; x:position", "--minimal", "--degree", "2"], "'x'"),
     ],
 )
 def test_cli_bad_tensor_input(capsys, argv, message):

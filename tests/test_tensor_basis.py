@@ -82,6 +82,9 @@ def random_inputs(B, rng, n):
         if type_ in ("vector", "pseudovector"):
             out[name] = rng.normal(size=(n, d))
             continue
+        if type_ in ("scalar", "pseudoscalar"):
+            out[name] = rng.normal(size=n)
+            continue
         t = parse_tensor_type(type_)
         X = rng.normal(size=(n,) + (d,) * t.rank)
         Y = sum(s * np.transpose(X, (0,) + tuple(1 + a for a in p)) for p, s in t.symmetry.elements)
@@ -163,6 +166,10 @@ MORE_CASES = [
     ("O(3)", "p:vector", "tensor(ijk=jik)", 3),
     ("SO(3)", "p,q:vector", "tensor(ijk=jik)", 3),
     ("O(3)", "p:vector; w:pseudovector", "pseudosym", 3),
+    # scalars and pseudoscalars beside tensors
+    ("O(3)", "A:sym; T:scalar", "sym", 3),
+    ("O(3)", "A:sym; m:pseudoscalar", "scalar", 4),
+    ("O(1,3)", "F:skew; m:scalar; p:vector", "vector", 3),
 ]
 
 
@@ -402,7 +409,7 @@ def test_bad_inputs_are_refused():
 
 def test_vector_inputs_with_tensor_outputs_are_bases_of_the_verified_dimension():
     # dev, tensor(FORMULA) and pseudo-tensor outputs of vectors go through the contractions
-    for group, spec, output, degree in MORE_CASES[2:]:
+    for group, spec, output, degree in MORE_CASES[2:7]:
         B = cached(group, spec, output, degree)
         report = inv.verify(group, spec, output=output, degree=degree)
         assert report.complete and len(B) == sum(r.dimension for r in report.degrees)

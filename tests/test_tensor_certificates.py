@@ -304,3 +304,45 @@ def test_pseudo_tensors_under_reflections_are_verified_and_certified(group, inpu
         factor = products[0]["args"][0]
         block["basis"][0] = [int(i == factor) for i in range(len(cert["generators"]))]
         assert not checker.check_certificate(tampered).ok
+
+
+#: Scalars (a contraction of one factor and no slot) and pseudoscalars beside tensors.
+SCALAR_INPUT_CASES = [
+    ("O(3)", "A:sym; T:scalar", "scalar", 4),
+    ("O(3)", "A:sym; T:scalar", "sym", 3),
+    ("O(3)", "A:sym; m:pseudoscalar", "scalar", 4),
+    ("SO(3)", "A:sym; v:vector; T:scalar", "vector", 3),
+    ("O(1,3)", "F:skew; m:scalar; p:vector", "vector", 3),
+    ("O(3)", "C:tensor(ijk=jik); T:scalar", "scalar", 3),
+]
+
+
+@pytest.mark.parametrize("group, inputs, output, degree", SCALAR_INPUT_CASES)
+def test_scalar_inputs_beside_tensors(group, inputs, output, degree):
+    minimal = inv.minimal_generators(group, inputs, degree, output=output)
+    scalar = (
+        next(p.split(":")[0] for p in inputs.split("; ") if p.endswith(":scalar"))
+        if (":scalar" in inputs)
+        else None
+    )
+    if output == "scalar" and scalar is not None:
+        assert scalar in [g.name for g in minimal.generators]  # a generator of degree 1
+    report = inv.verify(group, inputs, output=output, degree=degree)
+    assert report.complete
+    assert [d.dimension for d in report.degrees] == [r["dimension"] for r in minimal.degrees()]
+    cert = json.loads(json.dumps(report.certificate()))
+    assert checker.check_certificate(cert).ok
+    tampered = copy.deepcopy(cert)
+    block = next(b for b in tampered["blocks"] if b["dimension"] > 0)
+    block["det"] = (block["det"] + 1) % cert["prime"] or 1
+    assert not checker.check_certificate(tampered).ok
+
+
+def test_a_scalar_beside_a_tensor_multiplies_the_hilbert_series():
+    # R[A, T] = R[A] ⊗ k[T] for a scalar T: the series of A times 1/(1 − t), so each
+    # coefficient is a partial sum of A's; verify's dimensions (characters) agree
+    alone = inv.hilbert_series("O(3)", "A:sym").coefficients(7)
+    both = inv.hilbert_series("O(3)", "A:sym; T:scalar").coefficients(7)
+    assert both == [sum(alone[: k + 1]) for k in range(7)]
+    report = inv.verify("O(3)", "A:sym; T:scalar", degree=6)
+    assert [d.dimension for d in report.degrees] == both
