@@ -724,23 +724,38 @@ def _compositions(total: int, parts: int):
 
 
 def _exponents(degrees: list[tuple[int, ...]], beta: tuple[int, ...]) -> list[tuple[int, ...]]:
-    """Exponent vectors ``e`` with ``Σ e_k · degrees[k] = beta`` (iterative, any length)."""
-    target = np.array(beta)
-    degs = [np.array(g) for g in degrees]
+    """Exponent vectors ``e`` with ``Σ e_k · degrees[k] = beta`` (iterative, any length), in
+    the order of a depth-first walk over ``e_0, e_1, …`` (the largest exponent first).
+
+    A branch is dropped as soon as some input degree still to be reached has no generator left
+    that raises it: only branches without a solution are cut, so the order is that of the walk.
+
+    >>> _exponents([(1, 0), (0, 1), (1, 1)], (1, 1))
+    [(1, 1, 0), (0, 0, 1)]
+    """
+    n = len(degrees)
+    degs = [tuple(int(x) for x in g) for g in degrees]
+    # dead[k]: the coordinates no generator k, k+1, … raises
+    dead: list[list[int]] = [list(range(len(beta)))]
+    for g in reversed(degs):
+        dead.append([j for j in dead[-1] if not g[j]])
+    dead.reverse()
     out = []
-    stack = [(0, np.zeros(len(beta), dtype=int), ())]
+    stack = [(0, tuple(int(b) for b in beta), ())]
     while stack:
-        k, acc, exps = stack.pop()
-        if k == len(degs):
-            if (acc == target).all():
-                out.append(exps)
+        k, rest, exps = stack.pop()
+        if any(rest[j] for j in dead[k]):
             continue
-        e = 0
-        while (acc + e * degs[k] <= target).all():
-            stack.append((k + 1, acc + e * degs[k], exps + (e,)))
-            if not degs[k].any():
+        if k == n:
+            out.append(exps)
+            continue
+        g, e = degs[k], 0
+        while min(rest, default=0) >= 0:
+            stack.append((k + 1, rest, exps + (e,)))
+            if not any(g):
                 break
             e += 1
+            rest = tuple(a - b for a, b in zip(rest, g))
     return out
 
 
