@@ -194,7 +194,7 @@ def executors(quick: bool) -> None:
         runs[group, n, k] = [one, two]
     start = time.perf_counter()
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     )  # fmt: skip
     client = distributed.Client(cluster)
@@ -205,9 +205,11 @@ def executors(quick: bool) -> None:
     cluster.close()
     head = f"{'case':>24} {'blocks':>7} {'serial':>8} {'jobs=2':>8} {'dask':>8} {'speed-up':>17}"
     print(head + "\n" + "-" * len(head))
+    all_same = True
     for (group, n, k), [(one, ts), (two, tp), (dask, td)] in runs.items():
         same = json.dumps(one.certificate()) == json.dumps(two.certificate())
         same &= json.dumps(one.certificate()) == json.dumps(dask.certificate())
+        all_same &= same
         print(
             f"{group:>7} {n} vectors deg {k:>2}: {len(one.canonical):>7} {ts:>7.2f}s "
             f"{tp:>7.2f}s {td:>7.2f}s   x{ts / tp:.2f} / x{ts / td:.2f}"
@@ -215,7 +217,8 @@ def executors(quick: bool) -> None:
         )
     print(
         f"(load average after: {os.getloadavg()[0]:.1f}. speed-up: serial time / jobs=2 time, "
-        "serial time / Dask time;\n best of 2 runs each. Certificates equal in every case.)"
+        "serial time / Dask time;\n best of 2 runs each. "
+        + ("Certificates equal in every case.)" if all_same else "CERTIFICATES DIFFER above.)")
     )
     print(
         "\nCPU seconds per run (not inflated by other users' load): serial; jobs=2: the main\n"
@@ -355,4 +358,8 @@ def _wall(cmd: list[str]) -> float:
 
 
 if __name__ == "__main__":
-    main("--quick" in sys.argv)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller cases (a few minutes)")
+    main(parser.parse_args().quick)

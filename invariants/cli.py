@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import signal
 import sys
@@ -374,8 +375,7 @@ def _verify_tensors(args) -> int:
     """``verify`` for tensor inputs: the contraction engine (:mod:`invariants.tensor_verify`)."""
     from .tensor_verify import verify_tensors
 
-    if args.resume:
-        raise InvariantsError("--resume is not available for tensor inputs yet")
+    _in_process_only(args, "for tensor inputs", cross_check=True)
     if args.certificate:  # before the work: an unwritable path must not cost a verification
         check_writable(args.certificate, "certificate")
     report = verify_tensors(args.group, args.inputs, args.output, args.degree, seed=args.seed)
@@ -400,23 +400,47 @@ def _verify_tensors(args) -> int:
     return 0 if report.complete else 1
 
 
-def _verify_identical(args) -> int:
-    """``verify`` for identical particles (``N*…``): :mod:`invariants.symmetric_verify`."""
-    from .symmetric_verify import verify_symmetric
+def _check_scale_flags(args) -> int:
+    """``--jobs`` and ``--max-block-memory`` checked (one line each); the limit in bytes."""
+    if args.jobs is not None and args.jobs < 1:
+        raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")
+    gib = args.max_block_memory
+    if not (math.isfinite(gib) and gib * 2**30 >= 1):
+        raise InvariantsError(
+            f"--max-block-memory must be a positive, finite number of GiB (at least one byte), "
+            f"got {gib}"
+        )
+    if args.scheduler is not None:
+        from .executors import check_scheduler
 
+        check_scheduler(args.scheduler)
+    return int(gib * 2**30)
+
+
+def _in_process_only(args, where: str, cross_check: bool) -> None:
+    """For the engines that verify in this process only: the scale-out flags checked, then the
+    ones given refused by name (a flag silently ignored would be a wrong answer about what ran)."""
+    _check_scale_flags(args)
     refused = [
         ("--resume", args.resume),
         ("--scheduler", args.scheduler),
         ("--jobs N>1", args.jobs not in (None, 1)),
+        ("--max-block-memory", args.max_block_memory != 8.0),
+        ("--cross-check", cross_check and args.cross_check),
     ]
     for flag, given in refused:
         if given:
             raise InvariantsError(
-                f"{flag} is not available with identical particles (N*…) yet; drop it (the "
-                "run is in this process; --certificate FILE is written at the end)"
+                f"{flag} is not available {where} yet; drop it (the run is in this process; "
+                "--certificate FILE is written at the end)"
             )
-    if args.jobs is not None and args.jobs < 1:
-        raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")
+
+
+def _verify_identical(args) -> int:
+    """``verify`` for identical particles (``N*…``): :mod:`invariants.symmetric_verify`."""
+    from .symmetric_verify import verify_symmetric
+
+    _in_process_only(args, "with identical particles (N*…)", cross_check=False)
     if args.certificate:  # before the work: an unwritable path must not cost a verification
         check_writable(args.certificate, "certificate")
     show = not args.no_progress and sys.stderr.isatty()
@@ -473,10 +497,7 @@ def _verify(args) -> int:
         return _verify_identical(args)
     if _tensor_inputs(args.inputs, args.output):
         return _verify_tensors(args)
-    if args.jobs is not None and args.jobs < 1:
-        raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")
-    if not args.max_block_memory > 0:
-        raise InvariantsError(f"--max-block-memory must be positive, got {args.max_block_memory}")
+    max_block_bytes = _check_scale_flags(args)
     certificate = args.certificate or args.resume
     if certificate:  # before the work: an unwritable path must not cost a verification
         check_writable(certificate, "certificate")
@@ -498,7 +519,7 @@ def _verify(args) -> int:
             checkpoint=certificate,
             checkpoint_final=False,  # written below, after the report: a full disk loses nothing
             resume=args.resume,
-            max_block_bytes=int(args.max_block_memory * 2**30),
+            max_block_bytes=max_block_bytes,
         )
     except KeyboardInterrupt:
         if certificate and os.path.exists(certificate) and os.path.getmtime(certificate) >= started:

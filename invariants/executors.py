@@ -91,6 +91,7 @@ def run_tasks(
     that knows the work is small should pass ``"serial"`` instead).
     """
     check_executor(executor)
+    scheduler = check_scheduler(scheduler)
     if scheduler is not None and executor in ("auto", "serial", "processes"):
         executor = "dask"
     if executor == "auto":
@@ -223,19 +224,16 @@ def _dask(fn: Task, shared: Any, tasks: Sequence[Any], client, scheduler, jobs: 
     owned = []  # what this run started, and must close
     try:
         if client is None and scheduler is not None:
-            try:
-                client = distributed.Client(scheduler, timeout="10s")
-            except OSError as exc:
-                raise InvariantsError(
-                    f"cannot reach the Dask scheduler at {scheduler!r}: {exc}"
-                ) from None
+            client = _connect(distributed, scheduler)
             owned.append(client)
         elif client is None:
             cluster = distributed.LocalCluster(
                 n_workers=min(jobs, len(tasks)),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # a free local port: the default 8787 may be taken (the scheduler's HTTP server
+                # starts even without a dashboard, and warns when it has to move)
+                dashboard_address="127.0.0.1:0",
                 silence_logs=logging.ERROR,
             )
             owned.append(cluster)
@@ -245,6 +243,51 @@ def _dask(fn: Task, shared: Any, tasks: Sequence[Any], client, scheduler, jobs: 
     finally:
         for thing in owned:
             thing.close()
+
+
+#: Seconds to wait for a scheduler to answer (Dask's own timeout, then a hard deadline).
+CONNECT_SECONDS = 10
+
+
+def check_scheduler(scheduler: Any) -> str | None:
+    """``scheduler`` validated: ``None`` or an address ``[PROTOCOL://]HOST:PORT``."""
+    if scheduler is None:
+        return None
+    text = scheduler if isinstance(scheduler, str) else None
+    rest = text.split("://", 1)[-1] if text else ""
+    host, _, port = rest.rpartition(":")
+    if not (text and host and port.isdigit() and 0 < int(port) < 65536):
+        raise InvariantsError(
+            f"scheduler must be a Dask scheduler address such as 'tcp://host:8786', got "
+            f"{scheduler!r}"
+        )
+    return text
+
+
+def _connect(distributed, scheduler: str):
+    """A client of the scheduler at ``scheduler``, or one line saying why not. The connection
+    is made in a thread with a hard deadline: a server that accepts the connection but is not a
+    Dask scheduler can make the handshake wait forever."""
+    scheduler = check_scheduler(scheduler)
+    outcome: dict = {}
+
+    def connect() -> None:
+        try:
+            outcome["client"] = distributed.Client(scheduler, timeout=f"{CONNECT_SECONDS}s")
+        except BaseException as exc:  # noqa: BLE001 -- reported below, in one line
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=connect, daemon=True)
+    thread.start()
+    thread.join(CONNECT_SECONDS + 5)
+    if "client" in outcome:
+        return outcome["client"]
+    if thread.is_alive():
+        why = f"no answer within {CONNECT_SECONDS + 5} s (is it a Dask scheduler?)"
+    else:
+        exc = outcome["error"]
+        why = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".strip()
+    raise InvariantsError(f"cannot use the Dask scheduler at {scheduler!r}: {why}")
 
 
 def _dask_run(distributed, client, fn: Task, shared: Any, tasks: Sequence[Any]):

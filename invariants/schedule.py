@@ -42,9 +42,24 @@ _DENSE_COUNT_LIMIT = 4_000_000  # entries of the array that counts all blocks at
 MARGIN = 4  # points beyond the dimension in a block's first attempt
 
 
+def retry_points(
+    dim: int, available: int, candidates: int = 0, generators: int = 0, limit: int | None = None
+) -> int:
+    """Points of a block's second attempt, when the first (``dim + MARGIN`` points) spans less
+    than ``dim`` (unlucky points, or a real gap): twice as many, but no more than fit in
+    ``limit`` bytes (the first attempt fitted: :func:`check_memory`), so that no attempt
+    exceeds the limit."""
+    n = min(2 * (dim + MARGIN), available)
+    if limit is not None and candidates:
+        fit = (limit - 8 * generators * candidates) // (BYTES_PER_ENTRY * candidates)
+        n = max(min(n, fit), min(dim + MARGIN, available))
+    return n
+
+
 @dataclass(frozen=True)
 class BlockCost:
-    """Estimated work of one block: matrix shape ``points × candidates``, seconds, bytes."""
+    """Estimated work of one block: matrix shape ``points × candidates``, seconds, bytes (a
+    second attempt, if any, stays within the limit: :func:`retry_points`)."""
 
     multidegree: tuple[int, ...]
     points: int

@@ -40,6 +40,7 @@ from .schedule import (
     block_costs,
     check_memory,
     make_tasks,
+    retry_points,
 )
 from .spanning import (
     candidate_matrix,
@@ -258,10 +259,13 @@ def verify(
     if _identical(inputs):  # G × S_n: orbit sums (invariants.symmetric_verify)
         return _verify_identical(
             group, inputs, output, degree, seed, progress, cross_check, executor, jobs,
-            scheduler, checkpoint, resume,
+            scheduler, checkpoint, resume, max_block_bytes,
         )  # fmt: skip
     if _tensor_inputs(inputs, output):  # contractions, not scalar products: the tensor engine
-        return _verify_tensors(group, inputs, output, degree, seed, cross_check, checkpoint, resume)
+        return _verify_tensors(
+            group, inputs, output, degree, seed, cross_check, executor, jobs, scheduler,
+            checkpoint, resume, max_block_bytes,
+        )  # fmt: skip
     problem = make_problem(group, inputs, output, max_degree=check_degree(degree))
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise InvariantsError(f"seed must be a non-negative integer, got {seed!r}")
@@ -304,28 +308,50 @@ def _identical(inputs) -> bool:
 
 def _verify_identical(
     group, inputs, output, degree, seed, progress, cross_check, executor, jobs, scheduler,
-    checkpoint, resume,
+    checkpoint, resume, max_block_bytes,
 ):  # fmt: skip
     """:func:`invariants.symmetric_verify.verify_symmetric`, refusing what it does not do."""
     from .symmetric_verify import verify_symmetric
 
+    _in_process_only(
+        "with identical particles (N*…)", executor, jobs, scheduler, checkpoint, resume,
+        max_block_bytes,
+    )  # fmt: skip
+    if not isinstance(cross_check, bool):
+        raise InvariantsError(f"cross_check must be True or False, got {cross_check!r}")
+    # cross_check: the second count (traces on the plain basis) is always made and compared
+    return verify_symmetric(group, inputs, output, degree, seed=seed, progress=progress)
+
+
+def _in_process_only(
+    where: str, executor, jobs, scheduler, checkpoint, resume, max_block_bytes
+) -> None:
+    """For the engines that verify in this process only (identical particles, tensors): the
+    arguments checked as :func:`verify_problem` checks them, then the ones they cannot honour
+    refused by name."""
+    from .executors import check_executor, check_jobs, check_scheduler
+
+    check_executor(executor)
+    if jobs is not None:
+        check_jobs(jobs)
+    check_scheduler(scheduler)
+    limit = max_block_bytes
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
+        raise InvariantsError(f"max_block_bytes must be a positive integer or None, got {limit!r}")
     refused = {
         "checkpoint (certificates)": checkpoint is not None,
         "resume": resume is not None,
         "scheduler": scheduler is not None,
         "jobs other than 1": jobs not in (None, 1),
         f"executor {executor!r}": executor not in ("auto", "serial"),
+        "max_block_bytes other than the default": limit not in (None, DEFAULT_MAX_BLOCK_BYTES),
     }
     for name, bad in refused.items():
         if bad:
             raise InvariantsError(
-                f"{name} is not available with identical particles (N*…) yet; they are "
-                "verified in this process (report.certificate() gives a certificate)"
+                f"{name} is not available {where} yet; they are verified in this process "
+                "(report.certificate() gives a certificate)"
             )
-    if not isinstance(cross_check, bool):
-        raise InvariantsError(f"cross_check must be True or False, got {cross_check!r}")
-    # cross_check: the second count (traces on the plain basis) is always made and compared
-    return verify_symmetric(group, inputs, output, degree, seed=seed, progress=progress)
 
 
 def _tensor_inputs(inputs, output="scalar") -> bool:
@@ -346,15 +372,21 @@ def _tensor_inputs(inputs, output="scalar") -> bool:
     return vectors and isinstance(output, str) and output not in OUTPUT_TYPES
 
 
-def _verify_tensors(group, inputs, output, degree, seed, cross_check, checkpoint, resume):
+def _verify_tensors(
+    group, inputs, output, degree, seed, cross_check, executor, jobs, scheduler, checkpoint,
+    resume, max_block_bytes,
+):  # fmt: skip
     """:func:`invariants.tensor_verify.verify_tensors`, refusing what it does not do yet."""
     from .tensor_verify import verify_tensors
 
-    for name, value in (("cross_check", cross_check), ("checkpoint", checkpoint)):
-        if value not in (None, False):
-            raise InvariantsError(f"{name} is not available for tensor inputs yet")
-    if resume is not None:
-        raise InvariantsError("resume is not available for tensor inputs yet")
+    _in_process_only(
+        "for tensor inputs", executor, jobs, scheduler, checkpoint, resume, max_block_bytes
+    )
+    if cross_check not in (None, False):
+        raise InvariantsError(
+            "cross_check is not available for tensor inputs yet (the dimensions come from "
+            "characters; the independent checker recounts them from the certificate)"
+        )
     return verify_tensors(group, inputs, output, degree, seed=seed)
 
 
@@ -399,10 +431,11 @@ def verify_problem(
         if checkpoint is not None:
             every = CHECKPOINT_SECONDS if checkpoint_every is None else checkpoint_every
             saver = Checkpoint(checkpoint, problem, degree, blocks, points, PRIME, seed, every)
+            saver.flush(finished)  # at once: a run killed before the first flush can resume
         reporter.start("spanning", sum(work), len(blocks), len(finished))
         runs = run_tasks(
             _verify_task,
-            _Shared(problem, points, PRIME),
+            _Shared(problem, points, PRIME, max_block_bytes),
             tasks,
             executor=_choose(executor, work, jobs, scheduler),
             jobs=jobs,
@@ -477,6 +510,7 @@ class _Shared:
     problem: Problem
     points: np.ndarray
     prime: int
+    max_block_bytes: int | None = None
     _values: tuple | None = field(default=None, repr=False)
 
     def values(self) -> tuple[np.ndarray, np.ndarray | None]:
@@ -504,8 +538,10 @@ def _verify_block(shared: _Shared, beta: tuple[int, ...], dim: int) -> Canonical
     values, swapped = shared.values()
     n = min(dim + MARGIN, values.shape[1])
     span = span_rank(candidate_matrix(problem, cands, values[:, :n], _cut(swapped, n), p), p)
-    if span.rank < dim:  # unlucky points, or a real gap: use every point
-        span = span_rank(candidate_matrix(problem, cands, values, swapped, p), p)
+    if span.rank < dim:  # unlucky points, or a real gap: twice as many points
+        gens = len(problem.generators)
+        m = retry_points(dim, values.shape[1], len(cands), gens, shared.max_block_bytes)
+        span = span_rank(candidate_matrix(problem, cands, values[:, :m], _cut(swapped, m), p), p)
     return CanonicalBlock(beta, dim, cands, span.rank, span.basis, span.rows, span.det)
 
 

@@ -56,7 +56,7 @@ def dask_client():
         n_workers=2,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     )
     client = distributed.Client(cluster)
@@ -109,6 +109,16 @@ def test_a_scheduler_address_gives_the_serial_certificate(dask_client, serial_re
     assert dask_client.status == "running"  # ours is not closed by the run
 
 
+def test_cli_scheduler_writes_the_serial_certificate(dask_client, tmp_path, capsys):
+    argv = ["verify", "SO(3)", "p,q,r:vector", "--degree", "8", "--relations", "0"]
+    remote, local = tmp_path / "remote.json", tmp_path / "local.json"
+    address = dask_client.scheduler.address
+    code, out, err = run(capsys, *argv, "--scheduler", address, "--certificate", str(remote))
+    assert code == 0 and "COMPLETE" in out, err
+    assert run(capsys, *argv, "--jobs", "1", "--certificate", str(local))[0] == 0
+    assert remote.read_bytes() == local.read_bytes()
+
+
 def test_a_user_executor_and_auto_give_the_serial_certificate(serial_reports):
     case = CASES[1]
     with ThreadPoolExecutor(2) as pool:
@@ -141,6 +151,84 @@ def test_bad_executor_and_jobs_are_rejected():
 def test_cli_jobs_must_be_positive(capsys):
     code, _, err = run(capsys, "verify", "SO(2)", "p:vector", "--jobs", "0")
     assert code == 2 and "invariants: error: --jobs must be a positive integer, got 0" in err
+
+
+@pytest.mark.parametrize(
+    "address", ["nonsense", "", "tcp://", "localhost:notaport", "tcp://host:0", "tcp://h:99999"]
+)
+def test_malformed_scheduler_addresses_are_refused_in_one_line(address, capsys):
+    with pytest.raises(InvariantsError, match="scheduler must be a Dask scheduler address"):
+        verify("SO(2)", "p:vector", degree=2, scheduler=address)
+    code, out, err = run(capsys, "verify", "SO(2)", "p:vector", "--scheduler", address)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_server_that_is_not_a_scheduler_is_refused_in_one_line(capsys):
+    # a TCP server that accepts the connection and never answers: Dask's handshake would wait
+    # forever; the connection has a hard deadline (shortened here)
+    import socket
+
+    from invariants import executors
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+    old = executors.CONNECT_SECONDS
+    executors.CONNECT_SECONDS = 1
+    try:
+        code, out, err = run(
+            capsys, "verify", "SO(3)", "p,q:vector", "--scheduler", f"tcp://127.0.0.1:{port}"
+        )
+    finally:
+        executors.CONNECT_SECONDS = old
+        server.close()
+    assert code == 2 and out == "" and "cannot use the Dask scheduler" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "flags, message",
+    [
+        (["--jobs", "0"], "--jobs must be a positive integer, got 0"),
+        (["--jobs", "2"], "--jobs N>1 is not available for tensor inputs"),
+        (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler is not available for tensor"),
+        (["--max-block-memory", "inf"], "--max-block-memory must be a positive, finite"),
+        (["--max-block-memory", "2"], "--max-block-memory is not available for tensor"),
+        (["--cross-check"], "--cross-check is not available for tensor inputs"),
+    ],
+)
+def test_tensor_inputs_refuse_the_scale_out_flags_they_ignore(flags, message, capsys):
+    code, out, err = run(capsys, "verify", "O(3)", "A:sym", "--degree", "2", *flags)
+    assert code == 2 and out == "" and message in err
+
+
+def test_the_library_refuses_what_tensor_and_particle_runs_ignore():
+    for spec in ("A:sym", "3*p:vector"):
+        with pytest.raises(InvariantsError, match="jobs must be a positive integer"):
+            verify("O(3)", spec, degree=2, jobs=0)
+        with pytest.raises(InvariantsError, match="unknown executor"):
+            verify("O(3)", spec, degree=2, executor="nonsense")
+        for kwargs in ({"jobs": 2}, {"executor": "dask"}, {"max_block_bytes": 10**6}):
+            with pytest.raises(InvariantsError, match="is not available"):
+                verify("O(3)", spec, degree=2, **kwargs)
+        assert verify("O(3)", spec, degree=2, jobs=1).complete
+
+
+def test_cli_max_block_memory_must_be_finite_and_at_least_a_byte(capsys):
+    for value in ("inf", "nan", "1e-300", "0", "-1"):
+        code, _, err = run(capsys, "verify", "SO(2)", "p:vector", "--max-block-memory", value)
+        assert code == 2 and "--max-block-memory must be a positive, finite number" in err
+
+
+def test_a_second_attempt_stays_within_the_memory_limit():
+    from invariants.schedule import BYTES_PER_ENTRY, retry_points
+
+    assert retry_points(10, 100) == 28  # twice the first attempt's 14 points
+    assert retry_points(10, 20) == 20  # no more points than drawn
+    limit = BYTES_PER_ENTRY * 50 * 20 + 8 * 3 * 50  # 20 points of 50 candidates fit
+    assert retry_points(10, 100, candidates=50, generators=3, limit=limit) == 20
+    assert retry_points(10, 100, candidates=50, generators=3, limit=1) == 14  # the first fitted
 
 
 # --- scheduling and memory ------------------------------------------------------------------------
@@ -298,6 +386,28 @@ def test_interrupted_processes_stop_and_resume_to_the_same_certificate(tmp_path)
     assert path.read_bytes() == fresh.read_bytes()
     assert dumps(resumed) == fresh.read_text().strip()
     assert check(path).ok
+
+
+def test_a_run_killed_before_its_first_flush_can_resume(tmp_path):
+    # the partial certificate is written when the run starts: a SIGKILL in the first block
+    # (no cleanup runs) leaves a file to resume from
+    path = tmp_path / "early.json"
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import invariants.verify
+        v = sys.modules["invariants.verify"]
+        v._verify_task = lambda shared, task: os.kill(os.getpid(), signal.SIGKILL)
+        v.verify("SO(3)", "p,q:vector", degree=4, executor="serial",
+                 checkpoint={str(path)!r}, checkpoint_every=3600.0)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT)
+    assert proc.returncode == -signal.SIGKILL
+    partial = json.loads(path.read_text())
+    assert partial["partial"] is True and partial["blocks"] == []
+    resumed = verify("SO(3)", "p,q:vector", degree=4, resume=path, executor="serial")
+    assert resumed.certificate() == verify("SO(3)", "p,q:vector", degree=4).certificate()
 
 
 def test_a_killed_run_resumes_to_the_same_certificate(tmp_path, capsys):
