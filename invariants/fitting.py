@@ -376,6 +376,7 @@ def _check_y(B: Basis, y, batch: tuple[int, ...]) -> np.ndarray:
             + (f" (y.reshape{expected})" if Y.size == math.prod(expected) else "")
         )
     _check_finite(Y, "y", len(batch))
+    _check_magnitude(Y.reshape(1, -1), "y")
     return Y
 
 
@@ -420,7 +421,29 @@ def _features(kernel, B: Basis, data: dict, start: int, stop: int) -> np.ndarray
             f"the basis features overflow (are not finite) for {len(bad)} samples, first at "
             f"index {bad[:5].tolist()}: rescale the inputs or lower the degree"
         )
+    _check_magnitude(F.reshape(len(F), F.shape[1], -1).transpose(1, 0, 2), "the basis features")
     return F
+
+
+#: Largest and smallest magnitudes the least-squares solve takes: it squares them (column
+#: norms, the QR factor), and float64 squares overflow above 1.3e154 and lose all precision
+#: below 1.5e-154 (subnormal).
+MAGNITUDES = (1e-150, 1e150)
+
+
+def _check_magnitude(columns: np.ndarray, what: str) -> None:
+    """Refuse values whose squares over- or underflow: ``columns`` has one row per column of
+    the solve (a feature, or the target)."""
+    size = np.abs(columns.reshape(len(columns), -1)).max(axis=1) if columns.size else []
+    size = [float(x) for x in size if x > 0]
+    low, high = MAGNITUDES
+    if size and (max(size) > high or min(size) < low):
+        extreme = max(size) if max(size) > high else min(size)
+        raise InvariantsError(
+            f"{what} reach {extreme:.3g}: the least-squares solve squares them, and float64 "
+            f"squares {'overflow' if extreme > high else 'underflow'} beyond {low:g}..{high:g}; "
+            "rescale the inputs (and y) to moderate sizes, e.g. divide them by a typical value"
+        )
 
 
 def _equations(B: Basis, F: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -463,6 +486,7 @@ class _Factor:
     rest: float = 0.0
     ysq: float = 0.0
     noise: np.ndarray = None
+    precision: float = float(np.finfo(np.float64).eps)  # relative precision of the data
 
     def __post_init__(self):
         if self.T is None:
@@ -480,7 +504,7 @@ class _Factor:
 
     @staticmethod
     def merge(factors: Sequence[_Factor]) -> _Factor:
-        out = _Factor(factors[0].n)
+        out = _Factor(factors[0].n, precision=factors[0].precision)
         out.T = np.linalg.qr(np.vstack([f.T for f in factors]), mode="r")
         out.samples = sum(f.samples for f in factors)
         out.entries = sum(f.entries for f in factors)
@@ -499,7 +523,7 @@ def _factorize(
     kernel, B: Basis, data: dict, Y: np.ndarray, index: np.ndarray, precision: float
 ) -> _Factor:
     """Accumulate the factor of the samples ``index`` (in chunks), and the noise of ``A``."""
-    factor = _Factor(len(B))
+    factor = _Factor(len(B), precision=precision)
     entries = _entries(B)
     rng = np.random.default_rng(0)
     for start in range(0, len(index), CHUNK):
@@ -531,6 +555,11 @@ def _precision(B: Basis, inputs: Mapping[str, Any]) -> float:
     return eps
 
 
+#: A column counts as noisy when its change under a move of the data by their precision exceeds
+#: this many times that precision, for a unit-RMS column (ordinary features change by a few).
+NOISY_COLUMN = 64
+
+
 class _Scaled:
     """The least-squares problem of a factor, columns scaled to unit RMS, with one thin SVD.
 
@@ -547,6 +576,13 @@ class _Scaled:
         self.rms_y = math.sqrt(factor.ysq / self.m)
         scales = np.linalg.norm(R, axis=0) / math.sqrt(self.m)
         scales[scales == 0] = 1.0
+        # A column much noisier than round-off (p·p = m² computed as E² − |p|² for a light,
+        # fast particle) is weighted by its noise: the minimum-norm solution is then the one
+        # least moved by the data's precision, and does not spread weight onto such a column
+        # when an exact one (the constant) fits as well.
+        noise = np.sqrt(factor.noise) / scales
+        roundoff = NOISY_COLUMN * factor.precision * math.sqrt(self.m)
+        scales = scales * np.maximum(1.0, noise / roundoff)
         self.scales = scales
         self.Rs = R / scales
         self.noise = np.sqrt(factor.noise) / scales

@@ -494,6 +494,38 @@ def test_rank_deficient_lorentz_data_gives_bounded_invariant_fit(spread, degree,
         assert np.max(np.abs(moved - pred)) <= 1e-9 * np.max(np.abs(pred))
 
 
+@pytest.mark.parametrize("options", [{}, {"sparse": True}])
+def test_a_light_fast_particle_does_not_take_the_weight_of_the_constant(options):
+    # an electron of momentum 1e3: p2·p2 = m² ≈ 2.6e-7 is computed as E² − |p|² with relative
+    # error ~1e-3, a noisy near-constant column; the minimum-norm solution in plain column
+    # scaling split the constant between 1 and p2·p2 (coefficients ~1e16, invariance 1e-2)
+    rng = np.random.default_rng(0)
+    p1, p2 = _on_shell(rng, 0.105, 400, 1e3), _on_shell(rng, 0.000511, 400, 1e3)
+    mdot = lambda a, b: a[:, 0] * b[:, 0] - np.einsum("ni,ni->n", a[:, 1:], b[:, 1:])  # noqa: E731
+    y = mdot(p1 + p2, p1 + p2)
+    B = basis("O(1,3)", "p1,p2:vector", output="scalar", degree=4)
+    with pytest.warns(RuntimeWarning, match="numerical rank"):
+        model = fit(B, {"p1": p1, "p2": p2}, y, **options)
+    assert np.abs(model.coefficients).max() < 10
+    pred = model.predict({"p1": p1, "p2": p2})
+    assert np.max(np.abs(pred - y)) <= 1e-8 * np.max(np.abs(y))
+    g = parse_group("O(1,3)").random_element(rng, scale=0.5)
+    moved = model.predict({"p1": p1 @ g.T, "p2": p2 @ g.T})
+    assert np.max(np.abs(moved - pred)) <= 1e-9 * np.max(np.abs(pred))
+    assert str(model) == "2*(p1·p2)"
+
+
+@pytest.mark.parametrize("scale, word", [(1e40, "overflow"), (1e-60, "underflow")])
+def test_magnitudes_whose_squares_do_not_fit_a_float_are_refused(scale, word):
+    B = basis("O(3)", "p,q:vector", output="scalar", degree=4)
+    p, q = np.random.default_rng(0).normal(size=(2, 50, 3)) * scale
+    y = np.einsum("ni,ni->n", p, q) ** 2
+    with pytest.raises(InvariantsError, match=f"float64 squares {word}.*rescale the inputs"):
+        fit(B, {"p": p, "q": q}, y)
+    small = fit(B, {"p": p / scale, "q": q / scale}, y / scale**4)
+    assert str(small) == "(p·q)**2"
+
+
 def test_float32_data_has_a_coarser_noise_floor():
     B = basis("O(3)", "p,q:vector", output="scalar", degree=4)
     train = pq(200, 32)
