@@ -401,7 +401,13 @@ def _verify_tensors(args) -> int:
 
 
 def _check_scale_flags(args) -> int:
-    """``--jobs`` and ``--max-block-memory`` checked (one line each); the limit in bytes."""
+    """``--jobs``, ``--max-block-memory``, ``--relations`` and the file options checked (one
+    line each); the memory limit in bytes."""
+    for flag, value in (("--certificate", args.certificate), ("--resume", args.resume)):
+        if value is not None and not value.strip():
+            raise InvariantsError(f"{flag} needs a file name, got an empty one")
+    if args.relations < 0:
+        raise InvariantsError(f"--relations must be 0 or more, got {args.relations}")
     if args.jobs is not None and args.jobs < 1:
         raise InvariantsError(f"--jobs must be a positive integer, got {args.jobs}")
     gib = args.max_block_memory

@@ -40,6 +40,7 @@ then the number of monomials in the inner products (and scalars) of the block, w
 from __future__ import annotations
 
 import itertools
+import numbers
 from collections.abc import Sequence
 from functools import lru_cache
 from math import comb
@@ -50,6 +51,10 @@ from .errors import InvariantsError
 from .spaces import TensorType, field_type, is_pseudo
 
 _TYPES = ("scalar", "pseudoscalar", "vector", "pseudovector")
+
+
+#: The largest total degree counted (the Weyl integral and the Gram count grow with it).
+MAX_TOTAL_DEGREE = 10_000
 
 
 def character_dimension(
@@ -84,11 +89,18 @@ def character_dimension(
     d = int(d)
     try:
         types = tuple(types)
-        multidegree = tuple(int(k) for k in multidegree)
-    except (TypeError, ValueError) as exc:
+        multidegree = tuple(multidegree)
+    except TypeError as exc:
         raise InvariantsError(
             f"types must be a list of type names and multidegree a list of integers ({exc})"
         ) from None
+    if any(isinstance(k, bool) or not isinstance(k, numbers.Integral) for k in multidegree):
+        raise InvariantsError(f"multidegree entries must be integers, got {multidegree!r}")
+    multidegree = tuple(int(k) for k in multidegree)
+    if sum(multidegree) > MAX_TOTAL_DEGREE:
+        raise InvariantsError(
+            f"total degree {sum(multidegree)} is too large; at most {MAX_TOTAL_DEGREE}"
+        )
     if len(types) != len(multidegree):
         raise InvariantsError("types and multidegree must have the same length")
     for t in types:
@@ -102,7 +114,17 @@ def character_dimension(
     total = sum(multidegree)
     bound = total if bound is None else max(bound, total)
     if antisymmetric is not None:
-        i, j = antisymmetric
+        pair = tuple(antisymmetric) if isinstance(antisymmetric, (tuple, list)) else ()
+        if not (
+            len(pair) == 2
+            and all(isinstance(k, numbers.Integral) and 0 <= k < len(types) for k in pair)
+            and pair[0] != pair[1]
+        ):
+            raise InvariantsError(
+                f"antisymmetric must be None or two distinct variable indices, got "
+                f"{antisymmetric!r}"
+            )
+        i, j = (int(k) for k in pair)
         if types[i] != types[j] or multidegree[i] != 1 or multidegree[j] != 1:
             raise InvariantsError("antisymmetric variables must have one type and degree 1")
         # Λ²V = V⊗V − Sym²V (as characters)

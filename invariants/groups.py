@@ -161,15 +161,15 @@ def _expm(X: np.ndarray) -> np.ndarray:
 
 
 _PATTERNS = (
-    (re.compile(r"^O\((\d+)\)$"), "O", 0),
-    (re.compile(r"^SO\((\d+)\)$"), "SO", 0),
-    (re.compile(r"^E\((\d+)\)$"), "E", 0),
-    (re.compile(r"^SE\((\d+)\)$"), "SE", 0),
-    (re.compile(r"^O\(1,(\d+)\)$"), "O(1,d-1)", 1),
-    (re.compile(r"^SO\(1,(\d+)\)$"), "SO(1,d-1)", 1),
-    (re.compile(r"^SO\+\(1,(\d+)\)$"), "SO+(1,d-1)", 1),
-    (re.compile(r"^(?:Poincare|Poincaré|P)\(1,(\d+)\)$"), "Poincare", 1),
-    (re.compile(r"^ISO\(1,(\d+)\)$"), "Poincare", 1),
+    (re.compile(r"^O\(([0-9]+)\)$"), "O", 0),
+    (re.compile(r"^SO\(([0-9]+)\)$"), "SO", 0),
+    (re.compile(r"^E\(([0-9]+)\)$"), "E", 0),
+    (re.compile(r"^SE\(([0-9]+)\)$"), "SE", 0),
+    (re.compile(r"^O\(1,([0-9]+)\)$"), "O(1,d-1)", 1),
+    (re.compile(r"^SO\(1,([0-9]+)\)$"), "SO(1,d-1)", 1),
+    (re.compile(r"^SO\+\(1,([0-9]+)\)$"), "SO+(1,d-1)", 1),
+    (re.compile(r"^(?:Poincare|Poincaré|P)\(1,([0-9]+)\)$"), "Poincare", 1),
+    (re.compile(r"^ISO\(1,([0-9]+)\)$"), "Poincare", 1),
 )
 
 

@@ -120,6 +120,10 @@ FIELD_TYPES = tuple(BASIC_TYPES)
 # --- results -----------------------------------------------------------------------------------
 
 
+#: The most coefficients :meth:`HilbertSeries.coefficients` computes.
+MAX_TERMS = 100_000
+
+
 @dataclass(frozen=True)
 class HilbertSeries:
     """``(Σ_k numerator[k] t^k) / Π_i (1 − t^{denominator[i]})``, reduced (module docstring).
@@ -142,8 +146,14 @@ class HilbertSeries:
         return num / den
 
     def coefficients(self, n: int) -> list[int]:
-        """The first ``n`` coefficients of the power series (exact integers)."""
+        """The first ``n`` coefficients of the power series (exact integers), ``n`` at most
+        :data:`MAX_TERMS`."""
         n = check_integer(n, "number of coefficients")
+        if n > MAX_TERMS:
+            raise InvariantsError(
+                f"{n} coefficients asked for; at most {MAX_TERMS} (the series is exact in every "
+                "degree: .expression() gives it in closed form)"
+            )
         out = list(self.numerator[:n]) + [0] * max(0, n - len(self.numerator))
         for d in self.denominator:  # multiply by 1/(1 − t^d)
             for k in range(d, n):

@@ -98,6 +98,7 @@ def parse_inputs(spec: str | Iterable[Input] | Iterable[tuple[str, str]]) -> tup
         seen.add(name)
         result.append(Input(name, type_))
     _check_coordinates(result)
+    _check_concatenations(result)
     return tuple(result)
 
 
@@ -128,6 +129,49 @@ def _check_name(name) -> None:
         raise InvariantsError(
             f"input name {name!r} is reserved (the metric in formulas); choose another name"
         )
+    used = [c for c in NAMING_CHARACTERS if c in name]
+    if used:
+        raise InvariantsError(
+            f"bad input name {name!r}: {used[0]!r} (U+{ord(used[0]):04X}) is a valid identifier "
+            "character, but the "
+            f"library writes it in generator names ({NAMING_CHARACTERS[used[0]]}), so the name "
+            "would read as one; choose another name"
+        )
+
+
+#: Identifier characters that generator and term names use as notation.
+NAMING_CHARACTERS = {
+    "·": "p·q is an inner product",
+    "ᵀ": "tr(AᵀB) is a transpose",
+    "\u0304": "x̄ is the centroid of identical positions",
+}
+
+
+def _check_concatenations(inputs: list[Input]) -> None:
+    """With tensor inputs, contractions are named by writing names one after another
+    (``tr(AB)``, ``Av``): no name may be two or more other names written together."""
+    if not any(i.tensor is not None for i in inputs):
+        return
+    names = {i.name for i in inputs}
+    for inp in inputs:
+        parts = _split(inp.name, names - {inp.name})
+        if parts:
+            raise InvariantsError(
+                f"input name {inp.name!r} is {' followed by '.join(map(repr, parts))}: with "
+                "tensor inputs, contractions are named by writing names together (tr(AB), Av), "
+                "so it would be ambiguous; rename it"
+            )
+
+
+def _split(word: str, names: set[str]) -> list[str] | None:
+    """``word`` as two or more of ``names`` written together, or ``None``."""
+    best: dict[int, list[str]] = {0: []}
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            if start in best and word[start:end] in names and end not in best:
+                best[end] = best[start] + [word[start:end]]
+    found = best.get(len(word))
+    return found if found and len(found) >= 2 else None
 
 
 def _check_coordinates(inputs: list[Input]) -> None:

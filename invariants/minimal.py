@@ -49,7 +49,7 @@ from .matchings import EPSILON, tensor_contractions
 from .matchings import MAX_EPSILON_DIMENSION as MAX_DENSE_EPSILON
 from .modular import PRIME, rank_and_pivots
 from .particles import parse_spec
-from .problem import make_problem
+from .problem import check_degree, make_problem
 from .spaces import TensorType, field_type, is_pseudo, output_type, parse_tensor_type
 from .spanning import generator_values, sample_points
 
@@ -165,7 +165,7 @@ def minimal_generators(
     ['I', 'A', 'A²']
     """
     G = parse_group(group)
-    degree = check_integer(degree, "degree")
+    degree = check_degree(check_integer(degree, "degree"))
     if isinstance(inputs, str) and parse_spec(inputs).identical:
         if output != "scalar":
             raise InvariantsError(

@@ -117,7 +117,30 @@ def parse_spec(spec: str) -> Spec:
         pending.append((count, copies))
     inputs = parse_inputs(items)  # names checked, duplicates (p1 beside 3*p) refused here
     identical = tuple(tuple(tuple(c) for c in copies) for _, copies in pending)
+    _check_index_names(items, pending)
     return Spec(inputs, identical)
+
+
+def _check_index_names(items, pending) -> None:
+    """Orbit sums are written ``Σ_i m_i (x_i·x_i)``: beside identical particles, a name such as
+    ``m_i`` (a field of a class and an index letter) would read as part of that notation."""
+    from .orbit_names import INDEX_LETTERS
+
+    if not pending:
+        return
+    fields = {items[pos][0][: -len(str(k + 1))] for _, copies in pending
+              for k, copy in enumerate(copies) for pos in copy}  # fmt: skip
+    particle = {pos for _, copies in pending for copy in copies for pos in copy}
+    for pos, (name, _) in enumerate(items):
+        if pos in particle:
+            continue
+        head, _, index = name.rpartition("_")
+        if head in fields and len(index) == 1 and index in INDEX_LETTERS:
+            raise InvariantsError(
+                f"input name {name!r} beside identical particles reads as the index notation of "
+                f"their orbit sums (Σ_i m_i, with indices {', '.join(INDEX_LETTERS[:4])}, …); "
+                "rename it"
+            )
 
 
 def _simple(part: str) -> list[tuple[str, str]]:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -408,9 +409,10 @@ def _permutation_sign(seq: list[int]) -> int:
 
 
 def check_degree(degree: int, maximum: int = 40) -> int:
-    """Validate a degree bound."""
-    if isinstance(degree, bool) or not isinstance(degree, int):
+    """Validate a degree bound (NumPy integers too)."""
+    if isinstance(degree, bool) or not isinstance(degree, numbers.Integral):
         raise InvariantsError(f"degree must be an integer, got {degree!r}")
+    degree = int(degree)
     if degree < 0:
         raise InvariantsError(f"degree must be non-negative, got {degree}")
     if degree > maximum:

@@ -16,7 +16,6 @@ are recomputed) but its determinant is taken from the file; ``invariants check``
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Mapping, Sequence
@@ -142,13 +141,15 @@ def load_finished(
 
     Raises :class:`InvariantsError` if the file cannot be read or belongs to another run.
     """
+    from .checker import load_certificate
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvariantsError(f"resume must be a path to a partial certificate, got {path!r}")
     name = os.fspath(path)
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+    try:  # the checker's reader: bounded size (endless devices cut off) and JSON nesting
+        data = load_certificate(path if not isinstance(path, str) else Path(path))
+    except InvariantsError as exc:
         raise InvariantsError(f"cannot resume from {name!r}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise InvariantsError(f"cannot resume from {name!r}: invalid JSON: {exc}") from None
     expected = _certificate(problem, degree, (), points, prime)
     if not isinstance(data, dict):
         raise InvariantsError(f"cannot resume from {name!r}: not a certificate")

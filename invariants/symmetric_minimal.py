@@ -45,7 +45,7 @@ from .minimal import (
 )
 from .modular import PRIME
 from .particles import parse_spec
-from .problem import make_problem
+from .problem import check_degree, make_problem
 from .spaces import field_type
 from .spanning import candidate_monomials, generator_values, sample_points
 
@@ -64,7 +64,7 @@ def symmetric_minimal_generators(
     from .hilbert import hilbert_series
 
     G = parse_group(group)
-    degree = check_integer(degree, "degree")
+    degree = check_degree(check_integer(degree, "degree"))
     spec = parse_spec(inputs)
     if any(field_type(i.type).translates for i in spec.inputs) and G.translations:
         raise InvariantsError(

@@ -44,6 +44,7 @@ from .minimal import (
 )
 from .names import monomial as monomial_text
 from .particles import parse_spec
+from .problem import check_degree
 from .spaces import is_pseudo
 
 __all__ = ["TensorRelation", "relations"]
@@ -83,7 +84,7 @@ def relations(group, inputs, degree: int, limit: int = 10, *, seed: int = 0) -> 
     :meth:`invariants.VerificationReport.relations`.
     """
     limit = check_integer(limit, "limit")
-    degree = check_integer(degree, "degree")
+    degree = check_degree(check_integer(degree, "degree"))
     if isinstance(inputs, str) and parse_spec(inputs).identical:
         from .symmetric_minimal import symmetric_relations
 

@@ -66,6 +66,7 @@ from .minimal import (
 from .modular import PRIME
 from .names import monomial
 from .particles import refuse_identical
+from .problem import check_degree
 from .spaces import TensorType
 
 __all__ = ["TensorBasis", "TensorKernel", "TensorTerm", "tensor_basis"]
@@ -203,7 +204,7 @@ def tensor_basis(
     (34, ['v', 'tr(A)*v', 'Av', 'tr(A)^2*v', 'tr(A²)*v'])
     """
     G = parse_group(group)
-    degree = check_integer(degree, "degree")
+    degree = check_degree(check_integer(degree, "degree"))
     refuse_identical(inputs, "basis")
     parsed = parse_inputs(list(inputs.items()) if isinstance(inputs, dict) else inputs)
     vectorial = all(i.tensor is None for i in parsed)

@@ -16,6 +16,7 @@ re-check it (``proofs/spanning.md``).
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable
 from contextlib import closing
@@ -430,6 +431,7 @@ def verify_problem(
         saver = None
         if checkpoint is not None:
             every = CHECKPOINT_SECONDS if checkpoint_every is None else checkpoint_every
+            _check_checkpoint(checkpoint, every)
             saver = Checkpoint(checkpoint, problem, degree, blocks, points, PRIME, seed, every)
             saver.flush(finished)  # at once: a run killed before the first flush can resume
         reporter.start("spanning", sum(work), len(blocks), len(finished))
@@ -448,6 +450,20 @@ def verify_problem(
     if saver is not None and checkpoint_final:
         saver.finish(report)
     return report
+
+
+def _check_checkpoint(checkpoint, every) -> None:
+    if not isinstance(checkpoint, (str, os.PathLike)) or not os.fspath(checkpoint):
+        raise InvariantsError(f"checkpoint must be a path to a file, got {checkpoint!r}")
+    if (
+        isinstance(every, bool)
+        or not isinstance(every, (int, float))
+        or not (math.isfinite(every) and every >= 0)
+    ):
+        raise InvariantsError(
+            f"checkpoint_every must be a number of seconds ≥ 0 (0: after every block), got "
+            f"{every!r}"
+        )
 
 
 def _plan(problem, blocks, dims, finished, n_points: int, jobs: int, max_block_bytes):
