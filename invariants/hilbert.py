@@ -338,6 +338,76 @@ def hilbert_series(
     >>> print(h)
     1/((1 - t) (1 - t^2)^2)
     """
+    return _result(*_prepare(group, inputs, output, identical, multigraded), multigraded)
+
+
+def hilbert_coefficients(group, inputs, output="scalar", n: int = 10, *, identical=()) -> list:
+    """The first ``n`` coefficients of :func:`hilbert_series`, from the Molien–Weyl series as it
+    is summed, without its reduced form (whose denominator search is the slow part for many
+    identical particles: ``O(3)``, ``11*p:vector``, 12 s against 1.3 s).
+
+    >>> hilbert_coefficients("SO(3)", "p,q,r,s:vector", n=5)
+    [1, 0, 10, 4, 55]
+    """
+    n = check_integer(n, "number of coefficients")
+    if n > MAX_TERMS:
+        raise InvariantsError(f"{n} coefficients asked for; at most {MAX_TERMS}")
+    g, blocks, removal, out, names = _prepare(group, inputs, output, identical, False)
+    if not _needs_residues(g.d, blocks):
+        return _truncated_average(g.family, g.d, blocks, removal, out, n)
+    numer, den = _series(g.family, g.d, max(len(names), 1), blocks, removal, out)
+    if numer.is_zero():
+        return [0] * n
+    coeffs = {int(e[0]): int(c) for e, c in numer.to_dict().items()}
+    D = flint.fmpz_poly([1])
+    for (_, m), e in den.items():
+        D = D * _cyclotomic(m) ** e
+    d = [int(c) for c in D.coeffs()]
+    # numer = D · H: H_k = (numer_k − Σ_{j ≥ 1} D_j H_{k−j}) / D_0, with D_0 = ±1
+    out_coeffs: list[int] = []
+    for k in range(n):
+        top = min(k, len(d) - 1)
+        total = coeffs.get(k, 0) - sum(d[j] * out_coeffs[k - j] for j in range(1, top + 1))
+        out_coeffs.append(_exact_division(total, d[0]))
+    return out_coeffs
+
+
+def _truncated_average(family: str, d: int, blocks, removal, output, n: int) -> list[int]:
+    """The first ``n`` coefficients of the Molien–Weyl average of :func:`_series`, summed term
+    by term as truncated power series (each term's denominator is a product of binomials
+    ``1 − s·t^e``: a geometric series each), with no common denominator."""
+    total = [0] * n
+    scale = len(_components(family))
+    for size, _ in blocks:
+        scale *= math.factorial(size)
+    for component in _components(family):
+        for cycles in itertools.product(*[list(_partitions(m)) for m, _ in blocks]):
+            weight = math.prod(_class_size(lam) for lam in cycles)
+            numer, binomials = _term(d, 1, component, blocks, cycles, removal, output)
+            c = [0] * n
+            for exps, coef in numer.to_dict().items():
+                if exps[0] < n:
+                    c[exps[0]] += int(coef)
+            for (sign, exps), mult in binomials.items():
+                e = exps[0]
+                assert e >= 1, "a binomial 1 − s·t^e of the Molien–Weyl integrand has e ≥ 1"
+                for _ in range(mult):  # times 1/(1 − sign·t^e)
+                    for k in range(e, n):
+                        c[k] += sign * c[k - e]
+            total = [a + weight * b for a, b in zip(total, c)]
+    return [_exact_division(x, scale) for x in total]
+
+
+def _exact_division(a: int, b: int) -> int:
+    q, r = divmod(a, b)
+    if r:
+        raise AssertionError("the Hilbert series has integer coefficients")
+    return q
+
+
+def _prepare(group, inputs, output, identical, multigraded):
+    """The group, the blocks of variables, the translation removal, the output and the names of
+    the grading variables of a specification (:func:`hilbert_series`)."""
     g = parse_group(group)
     ins = parse_inputs(inputs)
     output_type(output)
@@ -362,7 +432,7 @@ def hilbert_series(
             names.append("t_" + ",".join(ins[p[f]].name for p in cls))
         blocks.append((len(cls), fields))
     spec_blocks, removal, names = _translate(g, blocks, positions, names, multigraded, ins)
-    return _result(g, spec_blocks, removal, output, names, multigraded)
+    return g, spec_blocks, removal, output, names
 
 
 # --- turning inputs into blocks ----------------------------------------------------------------

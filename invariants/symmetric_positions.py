@@ -112,10 +112,10 @@ def independent_orbit_sums(B, G, text: str, output: str, degree: int, seed: int 
 
 
 def _dimension(G, text: str, output: str, degree: int) -> int:
-    """The exact dimension up to ``degree`` (Molien–Weyl, closed form)."""
-    from .hilbert import hilbert_series
+    """The exact dimension up to ``degree`` (the Molien–Weyl series, truncated)."""
+    from .hilbert import hilbert_coefficients
 
-    return sum(hilbert_series(G, text, output=output).coefficients(degree + 1))
+    return sum(hilbert_coefficients(G, text, output, degree + 1))
 
 
 def _independent(B, rng, p: int = 2**31 - 1) -> list[int]:

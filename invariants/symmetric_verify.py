@@ -3,7 +3,7 @@
 For every total degree ``k`` up to the bound, three numbers are compared:
 
 * ``dimension``: the degree-``k`` coefficient of the Hilbert series of ``G × Π S_n``
-  (:func:`invariants.hilbert_series`, the Molien–Weyl integral in closed form);
+  (:func:`invariants.hilbert.hilbert_coefficients`, the Molien–Weyl series, truncated);
 * ``independent``: the same dimension by a second method that uses no Molien–Weyl integral,
   Burnside's lemma on the plain (distinguishable) space ``V`` of ``G``-invariants,
   ``dim V^K = (1/|K|) Σ_{σ∈K} tr(σ | V)``, with each trace computed exactly mod ``p`` from a
@@ -745,7 +745,7 @@ def verify_symmetric(
     ...
     invariants.errors.InvariantsError: no identical particles in 'p:vector': use invariants.verify
     """
-    from .hilbert import hilbert_series
+    from .hilbert import hilbert_coefficients
     from .particles import parse_spec
     from .verify import _reporter
 
@@ -796,7 +796,7 @@ def verify_symmetric(
                 f"of the particles, more than {MAX_PERMUTATIONS}; lower the degree or the number "
                 "of identical particles"
             )
-    dimensions = hilbert_series(problem.group, spec, problem.output).coefficients(degree + 1)
+    dimensions = hilbert_coefficients(problem.group, spec, problem.output, degree + 1)
     need = max((sum(dims) for _, _, _, dims, *_ in plans), default=0)
     rng = np.random.default_rng(int(seed))
     points = sample_points(problem, need + 2 * MARGIN, rng)

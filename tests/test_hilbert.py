@@ -559,3 +559,34 @@ def test_multigraded_residues_match_character_counts():
     types = [parse_tensor_type("skew"), "vector"]
     for beta in [(2, 0), (2, 2), (4, 2), (3, 3), (4, 4)]:
         assert h.coefficient(beta) == character_dimension("SO", 4, types, beta)
+
+
+@pytest.mark.parametrize(
+    "group, spec, output",
+    [
+        ("SO(3)", "p,q,r,s:vector", "scalar"),
+        ("O(3)", "5*p:vector", "scalar"),
+        ("E(3)", "4*x:position", "scalar"),
+        ("O(3)", "3*(m:scalar; x:vector)", "sym"),
+        ("O(1,3)", "F:skew; p:vector", "scalar"),  # d = 4: the residue path
+        ("O(3)", "A:sym", "dev"),
+        ("SO(2)", "3*p:vector; q:pseudovector", "vector"),
+        ("O(3)", "p,q:vector", "skew"),
+        ("E(3)", "x:position", "scalar"),
+    ],
+)
+def test_truncated_coefficients_equal_the_closed_form(group, spec, output):
+    # two ways to the same numbers: the reduced closed form expanded, and the Molien–Weyl
+    # average summed term by term as truncated power series
+    from invariants.hilbert import hilbert_coefficients
+
+    closed = hilbert_series(group, spec, output).coefficients(14)
+    assert hilbert_coefficients(group, spec, output, 14) == closed
+
+
+def test_truncated_coefficients_bound_their_count():
+    from invariants.hilbert import hilbert_coefficients
+
+    with pytest.raises(InvariantsError, match="at most 100000"):
+        hilbert_coefficients("O(3)", "p:vector", n=10**6)
+    assert hilbert_coefficients("O(3)", "p:vector", n=0) == []
