@@ -372,29 +372,41 @@ def hilbert_coefficients(group, inputs, output="scalar", n: int = 10, *, identic
     return out_coeffs
 
 
+def _average_terms(family: str, d: int, k: int, blocks, removal, output):
+    """The order of the finite part of the group and, lazily, one ``(weight, numerator,
+    binomials)`` per component and class of permutations of the particles (:func:`_term`):
+    the Molien–Weyl average is ``Σ weight · numerator / binomials`` over that order."""
+    scale = len(_components(family))
+    for size, _ in blocks:
+        scale *= math.factorial(size)
+
+    def terms():
+        for component in _components(family):
+            for cycles in itertools.product(*[list(_partitions(m)) for m, _ in blocks]):
+                weight = math.prod(_class_size(lam) for lam in cycles)
+                yield (weight, *_term(d, k, component, blocks, cycles, removal, output))
+
+    return scale, terms()
+
+
 def _truncated_average(family: str, d: int, blocks, removal, output, n: int) -> list[int]:
     """The first ``n`` coefficients of the Molien–Weyl average of :func:`_series`, summed term
     by term as truncated power series (each term's denominator is a product of binomials
     ``1 − s·t^e``: a geometric series each), with no common denominator."""
     total = [0] * n
-    scale = len(_components(family))
-    for size, _ in blocks:
-        scale *= math.factorial(size)
-    for component in _components(family):
-        for cycles in itertools.product(*[list(_partitions(m)) for m, _ in blocks]):
-            weight = math.prod(_class_size(lam) for lam in cycles)
-            numer, binomials = _term(d, 1, component, blocks, cycles, removal, output)
-            c = [0] * n
-            for exps, coef in numer.to_dict().items():
-                if exps[0] < n:
-                    c[exps[0]] += int(coef)
-            for (sign, exps), mult in binomials.items():
-                e = exps[0]
-                assert e >= 1, "a binomial 1 − s·t^e of the Molien–Weyl integrand has e ≥ 1"
-                for _ in range(mult):  # times 1/(1 − sign·t^e)
-                    for k in range(e, n):
-                        c[k] += sign * c[k - e]
-            total = [a + weight * b for a, b in zip(total, c)]
+    scale, terms = _average_terms(family, d, 1, blocks, removal, output)
+    for weight, numer, binomials in terms:
+        c = [0] * n
+        for exps, coef in numer.to_dict().items():
+            if exps[0] < n:
+                c[exps[0]] += int(coef)
+        for (sign, exps), mult in binomials.items():
+            e = exps[0]
+            assert e >= 1, "a binomial 1 − s·t^e of the Molien–Weyl integrand has e ≥ 1"
+            for _ in range(mult):  # times 1/(1 − sign·t^e)
+                for k in range(e, n):
+                    c[k] += sign * c[k - e]
+        total = [a + weight * b for a, b in zip(total, c)]
     return [_exact_division(x, scale) for x in total]
 
 
@@ -865,18 +877,13 @@ def _series(family: str, d: int, k: int, blocks, removal, output):
         return _residue_series(family, d, k, blocks, removal, output)
     ring = _ring(k)
     terms = []
-    scale = len(_components(family))
-    for n, _ in blocks:
-        scale *= math.factorial(n)
-    for component in _components(family):
-        for cycles in itertools.product(*[list(_partitions(n)) for n, _ in blocks]):
-            weight = math.prod(_class_size(lam) for lam in cycles)
-            numer, binomials = _term(d, k, component, blocks, cycles, removal, output)
-            den: Counter = Counter()
-            for (s, e), mult in binomials.items():
-                for key in _phi_keys(k, e, s):
-                    den[key] += mult
-            terms.append((weight, numer, den))
+    scale, raw = _average_terms(family, d, k, blocks, removal, output)
+    for weight, numer, binomials in raw:
+        den: Counter = Counter()
+        for (s, e), mult in binomials.items():
+            for key in _phi_keys(k, e, s):
+                den[key] += mult
+        terms.append((weight, numer, den))
     common: Counter = Counter()
     for _, _, den in terms:
         for key, e in den.items():
