@@ -599,6 +599,10 @@ def _final_certificate(report, path: str | None) -> bool:
     return True
 
 
+#: Mismatches ``invariants check`` prints before it summarizes (a hostile file can have millions).
+SHOWN_MISMATCHES = 100
+
+
 def _check(args) -> int:
     from .checker import MAX_BYTES, check_certificate
 
@@ -609,8 +613,11 @@ def _check(args) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), indent=1, ensure_ascii=False))
     else:
-        for problem in result.problems:
+        for problem in result.problems[:SHOWN_MISMATCHES]:
             print(f"MISMATCH: {problem}")
+        if len(result.problems) > SHOWN_MISMATCHES:
+            more = len(result.problems) - SHOWN_MISMATCHES
+            print(f"MISMATCH: … and {more} more (--json lists every one)")
         print(result.summary())
     return 0 if result.ok else 1
 

@@ -293,6 +293,23 @@ def test_check_failure_names_the_case(capsys, tmp_path):
     assert lines[-1] == "FAILED: SO(2), inputs v1:vector, output scalar, degree <= 8: 1 problem(s)"
 
 
+def test_check_prints_at_most_a_hundred_mismatches(capsys, tmp_path):
+    cert = json.loads(_proof("SO3-4vectors-scalar-deg8.json").read_text())
+    cert["generators"] += [dict(cert["generators"][0]) for _ in range(150)]  # 150 duplicates
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(cert))
+    code, out, _ = run(capsys, "check", str(path))
+    lines = out.splitlines()
+    total = int(lines[-1].split(": ")[-1].split(" ")[0])
+    assert code == 1 and total > 150
+    assert (
+        len(lines) == 102
+        and lines[100] == f"MISMATCH: … and {total - 100} more (--json lists every one)"
+    )
+    code, out, _ = run(capsys, "check", str(path), "--json")
+    assert len(json.loads(out)["problems"]) == total
+
+
 def test_check_huge_degree_is_answered_at_once(capsys, tmp_path):
     cert = json.loads(_proof("SO3-4vectors-scalar-deg8.json").read_text())
     cert["degree"] = 10**6
