@@ -18,6 +18,10 @@ import time
 from .errors import CountMismatchError, InvariantsError
 from .files import check_writable, write_text_atomic
 
+#: ``--max-block-memory``'s default, in GiB (``schedule.DEFAULT_MAX_BLOCK_BYTES``; not imported
+#: here, which would load NumPy and SymPy for ``--help``).
+DEFAULT_MAX_BLOCK_GIB = 8.0
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -95,7 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     ver.add_argument(
         "--max-block-memory",
         type=float,
-        default=8.0,
+        default=DEFAULT_MAX_BLOCK_GIB,
         metavar="GIB",
         help="refuse to start if a block would need more memory than this (default 8 GiB)",
     )
@@ -431,7 +435,7 @@ def _in_process_only(args, where: str, cross_check: bool) -> None:
         ("--resume", args.resume),
         ("--scheduler", args.scheduler),
         ("--jobs N>1", args.jobs not in (None, 1)),
-        ("--max-block-memory", args.max_block_memory != 8.0),
+        ("--max-block-memory", args.max_block_memory != DEFAULT_MAX_BLOCK_GIB),
         ("--cross-check", cross_check and args.cross_check),
     ]
     for flag, given in refused:

@@ -97,10 +97,9 @@ def character_dimension(
     if any(isinstance(k, bool) or not isinstance(k, numbers.Integral) for k in multidegree):
         raise InvariantsError(f"multidegree entries must be integers, got {multidegree!r}")
     multidegree = tuple(int(k) for k in multidegree)
-    if sum(multidegree) > MAX_TOTAL_DEGREE:
-        raise InvariantsError(
-            f"total degree {sum(multidegree)} is too large; at most {MAX_TOTAL_DEGREE}"
-        )
+    total = sum(multidegree)
+    if total > MAX_TOTAL_DEGREE:
+        raise InvariantsError(f"total degree {total} is too large; at most {MAX_TOTAL_DEGREE}")
     if len(types) != len(multidegree):
         raise InvariantsError("types and multidegree must have the same length")
     for t in types:
@@ -111,7 +110,6 @@ def character_dimension(
             )
     if any(k < 0 for k in multidegree):
         raise InvariantsError(f"multidegree entries must be non-negative: {multidegree}")
-    total = sum(multidegree)
     bound = total if bound is None else max(bound, total)
     if antisymmetric is not None:
         pair = tuple(antisymmetric) if isinstance(antisymmetric, (tuple, list)) else ()

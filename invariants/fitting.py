@@ -458,12 +458,10 @@ def _equations(B: Basis, F: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.n
         k = math.prod(F.shape[2:])
         A = F.reshape(len(F), n, k).transpose(0, 2, 1).reshape(-1, n)
         return A, Y.reshape(-1), 0.0
+    from .tensor_export import project_onto
+
     index, w, elements = comp
-    batch = Y.ndim - len(index)
-    axes = tuple(range(batch))
-    proj = sum(
-        sign * np.transpose(Y, axes + tuple(batch + a for a in perm)) for perm, sign in elements
-    ) / len(elements)
+    proj = project_onto(Y, elements, False, None)
     rest = float(np.sum((Y - proj) ** 2))
     A = (F[(slice(None), slice(None)) + index] * w).transpose(0, 2, 1).reshape(-1, n)
     b = (proj[(slice(None),) + index] * w).reshape(-1)
@@ -581,11 +579,10 @@ class _Scaled:
         # least moved by the data's precision, and does not spread weight onto such a column
         # when an exact one (the constant) fits as well.
         noise = np.sqrt(factor.noise) / scales
-        roundoff = NOISY_COLUMN * factor.precision * math.sqrt(self.m)
-        scales = scales * np.maximum(1.0, noise / roundoff)
-        self.scales = scales
-        self.Rs = R / scales
-        self.noise = np.sqrt(factor.noise) / scales
+        weight = np.maximum(1.0, noise / (NOISY_COLUMN * factor.precision * math.sqrt(self.m)))
+        self.scales = scales * weight
+        self.Rs = R / self.scales
+        self.noise = noise / weight
         self.svd = _svd(self.Rs, self.z, self.noise)
         self.rank, self.floor = self.svd[3], self.svd[4]
         self.default_threshold = 1e-2 * self.rms_y

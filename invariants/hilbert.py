@@ -124,6 +124,16 @@ FIELD_TYPES = tuple(BASIC_TYPES)
 MAX_TERMS = 100_000
 
 
+def _check_terms(n) -> int:
+    n = check_integer(n, "number of coefficients")
+    if n > MAX_TERMS:
+        raise InvariantsError(
+            f"{n} coefficients asked for; at most {MAX_TERMS} (the series is exact in every "
+            "degree: .expression() gives it in closed form)"
+        )
+    return n
+
+
 @dataclass(frozen=True)
 class HilbertSeries:
     """``(Σ_k numerator[k] t^k) / Π_i (1 − t^{denominator[i]})``, reduced (module docstring).
@@ -148,12 +158,7 @@ class HilbertSeries:
     def coefficients(self, n: int) -> list[int]:
         """The first ``n`` coefficients of the power series (exact integers), ``n`` at most
         :data:`MAX_TERMS`."""
-        n = check_integer(n, "number of coefficients")
-        if n > MAX_TERMS:
-            raise InvariantsError(
-                f"{n} coefficients asked for; at most {MAX_TERMS} (the series is exact in every "
-                "degree: .expression() gives it in closed form)"
-            )
+        n = _check_terms(n)
         out = list(self.numerator[:n]) + [0] * max(0, n - len(self.numerator))
         for d in self.denominator:  # multiply by 1/(1 − t^d)
             for k in range(d, n):
@@ -349,9 +354,7 @@ def hilbert_coefficients(group, inputs, output="scalar", n: int = 10, *, identic
     >>> hilbert_coefficients("SO(3)", "p,q,r,s:vector", n=5)
     [1, 0, 10, 4, 55]
     """
-    n = check_integer(n, "number of coefficients")
-    if n > MAX_TERMS:
-        raise InvariantsError(f"{n} coefficients asked for; at most {MAX_TERMS}")
+    n = _check_terms(n)
     g, blocks, removal, out, names = _prepare(group, inputs, output, identical, False)
     if not _needs_residues(g.d, blocks):
         return _truncated_average(g.family, g.d, blocks, removal, out, n)

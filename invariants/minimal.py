@@ -490,18 +490,13 @@ def _matching_generators(
         (c, c.multidegree(names), np.asarray(c.evaluate(points, ops)) % PRIME) for c in contractions
     ]
     if G.family == "O":  # the even part: even contractions and products of two odd ones
-        odd = [x for x in candidates if _odd(x[0], types)]
-        candidates = [x for x in candidates if not _odd(x[0], types)]
-        for (a, da, va), (b, db, vb) in itertools.combinations_with_replacement(odd, 2):
-            beta = tuple(x + y for x, y in zip(da, db))
-            if sum(beta[:inputs_only]) <= degree and (dummy is None or beta[-1] <= 1):
-                candidates.append(((a, b), beta, va * vb % PRIME))
+        candidates = even_part(candidates, types, degree, inputs_only, dummy is not None)
     kept, spans, complete_to, products = select(candidates, blocks, dims, degree)
     coords = tensor_coordinates(G.d, types, G.metric)
     found = []
     for c in kept:
         pair = c if isinstance(c, tuple) else (c,)
-        beta = tuple(map(sum, zip(*(x.multidegree(names) for x in pair))))
+        beta = multidegree_of(c, names)
         if dummy is not None:
             if beta[-1] == 1:
                 found.append(_matching_equivariant(pair, dummy, output_type, types, G, beta))
@@ -607,6 +602,26 @@ def _free_index_name(c, dummy: str) -> str:
         idx = "".join(text)
         parts.append(f"{f}_{idx}" if len(idx) == 1 else f"{f}_{{{idx}}}")
     return "".join(parts)
+
+
+def even_part(candidates: list, types: dict, degree: int, inputs: int, dummy: bool) -> list:
+    """Under an ``O`` group with pseudo-quantities, the invariants are the even part of the ring
+    of contractions: the even candidates ``(contraction, multidegree, values mod p)`` and the
+    products ``(a, b)`` of two odd ones, of input degree at most ``degree`` (over the first
+    ``inputs`` entries) and, with a ``dummy``, of degree at most 1 in it."""
+    odd = [x for x in candidates if _odd(x[0], types)]
+    out = [x for x in candidates if not _odd(x[0], types)]
+    for (a, da, va), (b, db, vb) in itertools.combinations_with_replacement(odd, 2):
+        beta = tuple(x + y for x, y in zip(da, db))
+        if sum(beta[:inputs]) <= degree and (not dummy or beta[-1] <= 1):
+            out.append(((a, b), beta, va * vb % PRIME))
+    return out
+
+
+def multidegree_of(c, names: tuple[str, ...]) -> tuple[int, ...]:
+    """The multidegree of a contraction or of a product ``(a, b)`` of two."""
+    parts = c if isinstance(c, tuple) else (c,)
+    return tuple(map(sum, zip(*(x.multidegree(names) for x in parts))))
 
 
 def product_name(a, b) -> str:

@@ -96,6 +96,7 @@ def parse_spec(spec: str) -> Spec:
 
     items: list[tuple[str, str]] = []
     pending: list[tuple[int, list[list[int]]]] = []  # (count, field item positions per copy)
+    field_names: set[str] = set()  # the fields of the classes of identical particles
     for part in split_parts(spec):
         if not part.strip():
             continue
@@ -111,25 +112,24 @@ def parse_spec(spec: str) -> Spec:
         fields = _fields(body, part.strip())
         copies: list[list[int]] = [[] for _ in range(count)]
         for name, type_ in fields:
+            field_names.add(name)
             for k in range(count):
                 copies[k].append(len(items))
                 items.append((f"{name}{k + 1}", type_))
         pending.append((count, copies))
     inputs = parse_inputs(items)  # names checked, duplicates (p1 beside 3*p) refused here
     identical = tuple(tuple(tuple(c) for c in copies) for _, copies in pending)
-    _check_index_names(items, pending)
+    _check_index_names(items, pending, field_names)
     return Spec(inputs, identical)
 
 
-def _check_index_names(items, pending) -> None:
+def _check_index_names(items, pending, fields: set[str]) -> None:
     """Orbit sums are written ``Σ_i m_i (x_i·x_i)``: beside identical particles, a name such as
     ``m_i`` (a field of a class and an index letter) would read as part of that notation."""
     from .orbit_names import INDEX_LETTERS
 
     if not pending:
         return
-    fields = {items[pos][0][: -len(str(k + 1))] for _, copies in pending
-              for k, copy in enumerate(copies) for pos in copy}  # fmt: skip
     particle = {pos for _, copies in pending for copy in copies for pos in copy}
     for pos, (name, _) in enumerate(items):
         if pos in particle:

@@ -136,12 +136,18 @@ def _seconds(n: int, c: int, gens: int) -> float:
     return 1e-3 + 2.2e-7 * entries + 1.3e-9 * entries * min(n, c) + 6e-8 * entries * gens
 
 
+def check_limit(limit) -> None:
+    """Raise :class:`InvariantsError` unless ``limit`` (``max_block_bytes``) is ``None`` or a
+    positive integer."""
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
+        raise InvariantsError(f"max_block_bytes must be a positive integer or None, got {limit!r}")
+
+
 def check_memory(problem: Problem, costs: Sequence[BlockCost], limit: int | None) -> None:
     """Raise :class:`InvariantsError` naming the largest block if it would exceed ``limit``."""
+    check_limit(limit)
     if limit is None or not costs:
         return
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0:
-        raise InvariantsError(f"max_block_bytes must be a positive integer or None, got {limit!r}")
     worst = max(costs, key=lambda c: c.bytes)
     if worst.bytes > limit:
         where = list(input_multidegree(problem, worst.multidegree))

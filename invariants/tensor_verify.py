@@ -29,7 +29,6 @@ True
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,11 +49,12 @@ from .minimal import (
     _exponents,
     _mod_p_ops,
     _needs_matchings,
-    _odd,
     _output_type,
     _product,
     _slot_type,
     _type,
+    even_part,
+    multidegree_of,
     product_name,
     select,
 )
@@ -155,7 +155,7 @@ class TensorVerificationReport:
 
     def generator_names(self) -> list[str]:
         """The generators (connected contractions, the dummy ``D`` included) by name."""
-        return [_product_name(c) if isinstance(c, tuple) else c.name for c in self.kept]
+        return [product_name(*c) if isinstance(c, tuple) else c.name for c in self.kept]
 
     def module_names(self) -> list[str]:
         """For an equivariant output, the generators linear in the dummy, named as the tensors
@@ -171,7 +171,7 @@ class TensorVerificationReport:
 
         out = []
         for c in self.kept:
-            if _multidegree(c, names)[-1] != 1:
+            if multidegree_of(c, names)[-1] != 1:
                 continue
             if isinstance(c, tuple):  # an odd scalar contraction times an odd module generator
                 (m,) = [x for x in c if dummy in x.factors]
@@ -196,7 +196,7 @@ class TensorVerificationReport:
             "generators": [
                 {"name": name, "multidegree": list(m[:k]), "degree": sum(m)}
                 for c, name in zip(self.kept, self.generator_names())
-                for m in [_multidegree(c, tuple(n for n, _, _ in self.variables))]
+                for m in [multidegree_of(c, tuple(n for n, _, _ in self.variables))]
             ],
             "degrees": [d.as_dict() for d in self.degrees],
             "multidegrees": [b.as_dict() for b in self.blocks],
@@ -243,7 +243,7 @@ class TensorVerificationReport:
             "points": [list(p) for p in self.points[:used]],
             "generators": [
                 {
-                    "name": _product_name(c),
+                    "name": product_name(*c),
                     "kind": "product",
                     "args": [self.generators.index(x) for x in c],
                 }
@@ -467,7 +467,7 @@ def verify_tensors(
     ]
     value_of = {c: v for c, _, v in cands}
     if G.family == "O" and slots:
-        cands = _even_part(cands, types, degree, k, dummy is not None)
+        cands = even_part(cands, types, degree, k, dummy is not None)
     ring_blocks = [b for b in blocks if any(b)]
     kept, _, _, _ = select(cands, ring_blocks, dims, degree)
     # The certificate's generators: the kept contractions, then the odd factors of the kept
@@ -480,7 +480,7 @@ def verify_tensors(
         value_of[c] if not isinstance(c, tuple) else value_of[c[0]] * value_of[c[1]] % PRIME
         for c in records
     ]
-    kept_degrees = [_multidegree(c, names) for c in kept]
+    kept_degrees = [multidegree_of(c, names) for c in kept]
     canonical = []
     for beta in blocks:
         if dummy is not None and beta[-1] != 1:
@@ -500,35 +500,12 @@ def verify_tensors(
     )
 
 
-def _even_part(cands: list, types: dict, degree: int, k: int, dummy: bool) -> list:
-    """Under an ``O`` group with pseudo-quantities, the invariants are the even part of the ring
-    of contractions: the even contractions and the products ``(a, b)`` of two odd ones (as in
-    :func:`invariants.minimal._matching_generators`)."""
-    odd = [x for x in cands if _odd(x[0], types)]
-    out = [x for x in cands if not _odd(x[0], types)]
-    for (a, da, va), (b, db, vb) in itertools.combinations_with_replacement(odd, 2):
-        beta = tuple(x + y for x, y in zip(da, db))
-        if sum(beta[:k]) <= degree and (not dummy or beta[-1] <= 1):
-            out.append(((a, b), beta, va * vb % PRIME))
-    return out
-
-
-def _multidegree(c, names: tuple[str, ...]) -> tuple[int, ...]:
-    """The multidegree of a contraction or of a product ``(a, b)`` of two."""
-    parts = c if isinstance(c, tuple) else (c,)
-    return tuple(map(sum, zip(*(x.multidegree(names) for x in parts))))
-
-
 def _spread(exps: tuple[int, ...], kept: list, position: dict) -> tuple[int, ...]:
     """An exponent vector over ``kept`` as one over the certificate's generators."""
     out = [0] * len(position)
     for c, e in zip(kept, exps):
         out[position[c]] = e
     return tuple(out)
-
-
-def _product_name(pair) -> str:
-    return product_name(*pair)
 
 
 def _block(beta, dim: int, exps: list, values: list[np.ndarray]) -> TensorBlock:

@@ -39,6 +39,7 @@ from .schedule import (
     MARGIN,
     SERIAL_BELOW_SECONDS,
     block_costs,
+    check_limit,
     check_memory,
     make_tasks,
     retry_points,
@@ -336,16 +337,15 @@ def _in_process_only(
     if jobs is not None:
         check_jobs(jobs)
     check_scheduler(scheduler)
-    limit = max_block_bytes
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit <= 0):
-        raise InvariantsError(f"max_block_bytes must be a positive integer or None, got {limit!r}")
+    check_limit(max_block_bytes)
     refused = {
         "checkpoint (certificates)": checkpoint is not None,
         "resume": resume is not None,
         "scheduler": scheduler is not None,
         "jobs other than 1": jobs not in (None, 1),
         f"executor {executor!r}": executor not in ("auto", "serial"),
-        "max_block_bytes other than the default": limit not in (None, DEFAULT_MAX_BLOCK_BYTES),
+        "max_block_bytes other than the default": max_block_bytes
+        not in (None, DEFAULT_MAX_BLOCK_BYTES),
     }
     for name, bad in refused.items():
         if bad:

@@ -599,3 +599,10 @@ def test_the_command_with_worker_processes_prints_no_traceback(tmp_path):
     )
     assert proc.returncode == 0 and "COMPLETE" in proc.stdout
     assert "Traceback" not in proc.stderr and "KeyboardInterrupt" not in proc.stderr
+
+
+def test_the_cli_default_block_memory_is_the_librarys():
+    from invariants.cli import DEFAULT_MAX_BLOCK_GIB
+    from invariants.schedule import DEFAULT_MAX_BLOCK_BYTES
+
+    assert DEFAULT_MAX_BLOCK_GIB * 2**30 == DEFAULT_MAX_BLOCK_BYTES
